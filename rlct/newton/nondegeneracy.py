@@ -1,0 +1,377 @@
+"""Real non-degeneracy of Newton face polynomials (Lin 2011, §4.2).
+
+A polynomial ``f`` is *real non-degenerate* when, for every compact face γ of its
+Newton polyhedron, the face polynomial ``f_γ`` has no singular point
+(``f_γ = ∂f_γ/∂w_i = 0`` for all i) in the real torus ``(R*)^d``. An ideal
+``⟨f_1..f_r⟩`` is *sos-non-degenerate* when no face ideal ``⟨f_{1γ}..f_{rγ}⟩``
+has a zero in ``(R*)^d``. For ``K >= 0`` every zero of ``K_γ`` on the torus is a
+minimum and hence singular, so the two notions agree for ``K = Σ f_i²``.
+
+Decisions are exact: fast paths for monomials, polynomials whose terms are all
+positive on the region, and binomials; otherwise z3's nonlinear real arithmetic
+(nlsat, a complete decision procedure for real polynomial systems) under a time
+limit, answering *undecided* if it runs out.
+
+The region is the real torus, optionally with some coordinates restricted to be
+positive (a domain such as an orthant).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+from ..errors import InputError
+from ..polynomial import Polynomial, as_polynomial
+from .polyhedron import Face, NewtonPolyhedron
+
+__all__ = ["FaceCheck", "nondegeneracy", "check_face", "NONDEGENERATE", "DEGENERATE", "UNDECIDED", "NEGATIVE"]
+
+NONDEGENERATE = "non-degenerate"
+DEGENERATE = "degenerate"
+UNDECIDED = "undecided"
+NEGATIVE = "negative"
+
+
+@dataclass(frozen=True)
+class FaceCheck:
+    """The verdict on one compact face.
+
+    Attributes
+    ----------
+    face : Face
+    status : str
+        ``"non-degenerate"``, ``"degenerate"``, ``"undecided"``, or ``"negative"``
+        (the face polynomial of K takes negative values, so K does too).
+    method : str
+        How it was decided: ``"monomial"``, ``"positive terms"``, ``"binomial"``,
+        ``"z3"``, or ``"budget"``.
+    witness : tuple of str or None
+        A torus point where the face polynomial is singular (or negative).
+    reason : str
+    """
+
+    face: Face
+    status: str
+    method: str
+    witness: tuple | None = None
+    reason: str = ""
+    polynomials: tuple = field(default=(), compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the face is non-degenerate."""
+        return self.status == NONDEGENERATE
+
+    def __str__(self):
+        polys = "; ".join(str(p) for p in self.polynomials) or str(self.face.polynomial)
+        s = f"face {list(self.face.vertices)} (dim {self.face.dimension}): {polys} -- {self.status} [{self.method}]"
+        if self.witness:
+            s += f" at ({', '.join(self.witness)})"
+        return s
+
+
+def _positive_on_region(exp, c, signs) -> bool:
+    """Is the term ``c w^exp`` positive at every point of the region?"""
+    if c <= 0:
+        return False
+    return all(e % 2 == 0 or s > 0 for e, s in zip(exp, signs))
+
+
+def _can_be_negative(exp, c, signs) -> bool:
+    return c < 0 or any(e % 2 == 1 and s == 0 for e, s in zip(exp, signs))
+
+
+def _binomial_has_zero(p: Polynomial, signs) -> bool:
+    """Does ``c1 w^α + c2 w^β`` vanish somewhere on the region?"""
+    (a, c1), (b, c2) = p.terms.items()
+    r = -c2 / c1  # need w^(a-b) = r
+    g = [x - y for x, y in zip(a, b)]
+    if r > 0:
+        return True
+    return any(gi % 2 != 0 and s == 0 for gi, s in zip(g, signs))
+
+
+def _z3_expr(p: Polynomial, xs):
+    import z3
+
+    total = None
+    for exp, c in p.terms.items():
+        term = z3.RealVal(f"{c.numerator}/{c.denominator}") if c.denominator != 1 else z3.RealVal(c.numerator)
+        for x, e in zip(xs, exp):
+            for _ in range(e):
+                term = term * x
+        total = term if total is None else total + term
+    return total if total is not None else z3.RealVal(0)
+
+
+def _z3_value(v) -> str:
+    import z3
+
+    if z3.is_rational_value(v):
+        return str(Fraction(v.numerator_as_long(), v.denominator_as_long()))
+    if z3.is_algebraic_value(v):
+        return "≈" + v.approx(12).as_decimal(12).rstrip("?")
+    return str(v)
+
+
+def _z3_solve(constraints_builder, nvars, signs, timeout_ms):
+    """Return ('sat', witness) | ('unsat', None) | ('unknown', reason)."""
+    import z3
+
+    xs = [z3.Real(f"x{i}") for i in range(nvars)]
+    s = z3.SolverFor("QF_NRA")
+    s.set("timeout", max(1, int(timeout_ms)))
+    for x, sg in zip(xs, signs):
+        s.add(x > 0 if sg > 0 else x != 0)
+    for c in constraints_builder(xs):
+        s.add(c)
+    r = s.check()
+    if r == z3.sat:
+        m = s.model()
+        return "sat", tuple(_z3_value(m.eval(x, model_completion=True)) for x in xs)
+    if r == z3.unsat:
+        return "unsat", None
+    return "unknown", s.reason_unknown()
+
+
+def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Polynomial] | None = None,
+               signs: Sequence[int] | None = None, timeout: float = 10.0) -> FaceCheck:
+    """Decide whether one compact face is real non-degenerate.
+
+    Parameters
+    ----------
+    face : Face
+    mode : {"nonnegative", "singular", "ideal"}
+        ``"nonnegative"``: the polynomial is K >= 0; decide whether ``K_γ`` has a
+        zero on the region, and report ``"negative"`` if it takes a negative
+        value there. ``"singular"``: Lin's definition for any f (a common zero of
+        ``f_γ`` and its partial derivatives). ``"ideal"``: a common zero of the
+        face parts of ``generators``.
+    generators : sequence of Polynomial
+        The face parts ``f_{iγ}`` (``mode="ideal"`` only).
+    signs : sequence of int
+        Per coordinate, 1 if restricted to be positive, 0 if free (default all 0).
+    timeout : float
+        Seconds for z3.
+
+    Returns
+    -------
+    FaceCheck
+    """
+    p = face.polynomial
+    d = p.nvars
+    signs = tuple(signs) if signs is not None else (0,) * d
+    if mode not in ("nonnegative", "singular", "ideal"):
+        raise InputError(f"mode must be one of 'nonnegative', 'singular', 'ideal', got {mode!r}")
+    polys = tuple(g for g in (generators or ()) if not g.is_zero()) if mode == "ideal" else (p,)
+    if mode == "ideal" and not polys:  # pragma: no cover - some generator has a vertex term on every face
+        return FaceCheck(face, DEGENERATE, "monomial", reason="every generator vanishes on this face", polynomials=polys)
+
+    def done(status, method, witness=None, reason=""):
+        return FaceCheck(face, status, method, witness, reason, polys)
+
+    # fast paths
+    for g in polys:
+        if len(g) == 1:
+            return done(NONDEGENERATE, "monomial", reason=f"{g} is a monomial: never zero on the torus")
+        if all(_positive_on_region(e, c, signs) for e, c in g.terms.items()):
+            return done(NONDEGENERATE, "positive terms", reason=f"every term of {g} is positive on the region")
+    if mode == "nonnegative" and len(p) == 2:
+        if any(_can_be_negative(e, c, signs) for e, c in p.terms.items()):
+            return done(NEGATIVE, "binomial", reason=f"the binomial {p} takes negative values on the region")
+        return done(NONDEGENERATE, "binomial", reason=f"{p} is a sum of two positive monomials")  # pragma: no cover
+    if mode == "singular" and len(p) == 2:
+        return done(NONDEGENERATE, "binomial", reason="a binomial has no singular point on the torus")
+    if mode == "ideal" and len(polys) == 1 and len(polys[0]) == 2 and not _binomial_has_zero(polys[0], signs):
+        return done(NONDEGENERATE, "binomial", reason=f"{polys[0]} has no zero on the region")
+
+    ms = timeout * 1000
+    if mode == "nonnegative":
+        status, info = _z3_solve(lambda xs: [_z3_expr(p, xs) <= 0], d, signs, ms)
+        if status == "unsat":
+            return done(NONDEGENERATE, "z3", reason=f"{p} > 0 on the region")
+        if status == "unknown":
+            return done(UNDECIDED, "z3", reason=f"z3 could not decide ({info}) within {timeout} s")
+        status2, info2 = _z3_solve(lambda xs: [_z3_expr(p, xs) < 0], d, signs, ms)
+        if status2 == "sat":
+            return done(NEGATIVE, "z3", info2, reason=f"{p} < 0 at a point of the region")
+        if status2 == "unknown":
+            return done(UNDECIDED, "z3", info, reason=f"{p} has a zero on the region; z3 could not decide its sign ({info2})")
+        return done(DEGENERATE, "z3", info, reason=f"{p} vanishes at a point of the real torus")
+    if mode == "singular":
+        parts = [p] + [p.derivative(i) for i in range(d)]
+    else:
+        parts = list(polys)
+    status, info = _z3_solve(lambda xs: [_z3_expr(g, xs) == 0 for g in parts], d, signs, ms)
+    if status == "unsat":
+        what = "a singular point" if mode == "singular" else "a common zero"
+        return done(NONDEGENERATE, "z3", reason=f"no {what} on the region")
+    if status == "unknown":
+        return done(UNDECIDED, "z3", reason=f"z3 could not decide ({info}) within {timeout} s")
+    what = "is singular" if mode == "singular" else "has a common zero"
+    return done(DEGENERATE, "z3", info, reason=f"the face {what} at a point of the real torus")
+
+
+def ideal_face_parts(generators: Sequence[Polynomial], face: Face) -> tuple:
+    """The face parts ``f_{iγ}`` of generators for a face of Γ(Σ f_i²) = 2Γ(I)."""
+    out = []
+    for g in generators:
+        keep = [e for e in g.exponents if all(f.value([2 * x for x in e]) == f.rhs for f in face.facets)]
+        out.append(g.select(keep))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class NondegeneracyReport:
+    """Verdicts on all compact faces (see :func:`nondegeneracy`)."""
+
+    checks: tuple
+    complete: bool
+    reason: str = ""
+
+    @property
+    def status(self) -> str:
+        """``"non-degenerate"``, ``"degenerate"``, ``"negative"`` or ``"undecided"``."""
+        sts = {c.status for c in self.checks}
+        for s in (NEGATIVE, DEGENERATE):
+            if s in sts:
+                return s
+        if UNDECIDED in sts or not self.complete:
+            return UNDECIDED
+        return NONDEGENERATE
+
+    def __bool__(self):
+        return self.status == NONDEGENERATE
+
+    @property
+    def offending(self):
+        """The first face that is not non-degenerate, or None."""
+        for s in (NEGATIVE, DEGENERATE, UNDECIDED):
+            for c in self.checks:
+                if c.status == s:
+                    return c
+        return None
+
+    def __repr__(self):
+        return f"<non-degeneracy: {self.status}; {len(self.checks)} compact faces checked>"
+
+    def __str__(self):
+        lines = [repr(self)] + ["  " + str(c) for c in self.checks]
+        if self.reason:
+            lines.append("  " + self.reason)
+        return "\n".join(lines)
+
+
+def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, signs=None,
+               timeout: float = 10.0, budget: float = 60.0, stop_early: bool = True) -> NondegeneracyReport:
+    """Check every compact face of ``P`` (largest first) under a time budget."""
+    start = time.perf_counter()
+    checks = []
+    cache = {}
+    faces = P.compact_faces
+    for k, face in enumerate(faces):
+        elapsed = time.perf_counter() - start
+        if elapsed > budget:
+            return NondegeneracyReport(tuple(checks), False,
+                                       f"time budget of {budget} s exhausted after {k} of {len(faces)} compact faces")
+        gens = ideal_face_parts(generators, face) if mode == "ideal" else None
+        key = (face.polynomial, gens)
+        if key in cache:
+            c = cache[key]
+            c = FaceCheck(face, c.status, c.method, c.witness, c.reason, c.polynomials)
+        else:
+            c = check_face(face, mode=mode, generators=gens, signs=signs,
+                           timeout=min(timeout, max(0.05, budget - elapsed)))
+            cache[key] = c
+        checks.append(c)
+        if stop_early and c.status in (NEGATIVE, DEGENERATE):
+            return NondegeneracyReport(tuple(checks), False, f"stopped at the first degenerate face ({k + 1} of {len(faces)})")
+    return NondegeneracyReport(tuple(checks), True)
+
+
+def nondegeneracy(f=None, *, ideal=None, variables=None, positive=None, timeout: float = 10.0,
+                  budget: float = 60.0) -> NondegeneracyReport:
+    """Decide real non-degeneracy of ``f`` (or sos-non-degeneracy of an ideal) face by face.
+
+    Parameters
+    ----------
+    f : polynomial-like, optional
+        Any polynomial; a face is degenerate when its face polynomial has a
+        singular point in the real torus.
+    ideal : sequence of polynomial-like, optional
+        Generators ``f_1..f_r``; a face is degenerate when the face parts have a
+        common zero in the real torus.
+    variables : sequence of str, optional
+    positive : sequence of str, optional
+        Variables restricted to be positive (default: none, the whole torus).
+    timeout, budget : float
+        Seconds per face for z3, and in all.
+
+    Returns
+    -------
+    NondegeneracyReport
+        ``bool(report)`` is True when every compact face is non-degenerate;
+        ``report.checks`` has one :class:`FaceCheck` per compact face.
+
+    Notes
+    -----
+    Lin (2011, Thm 4.15, 4.18): if every compact face is non-degenerate then the
+    RLCT is read off the Newton polyhedron. Real, not complex, zeros count:
+    ``w1**4 - w1**2*w2**2 + w2**4`` has complex zeros on the torus but no real
+    ones, so it is non-degenerate here.
+
+    References
+    ----------
+    S. Lin, *Algebraic Methods for Evaluating Integrals in Bayesian Statistics*,
+    PhD thesis, UC Berkeley, 2011, §4.2.
+
+    Examples
+    --------
+    >>> from rlct.newton import nondegeneracy
+    >>> bool(nondegeneracy("w1**4 - w1**2*w2**2 + w2**4"))
+    True
+    >>> r = nondegeneracy("(w1 + w2)**2 + w2**4")
+    >>> r.status, str(r.offending.face.polynomial)
+    ('degenerate', 'w1**2 + 2*w1*w2 + w2**2')
+    >>> bool(nondegeneracy(ideal=["w1*w2", "w2*w3", "w1*w3"]))
+    True
+    """
+    if (f is None) == (ideal is None):
+        raise InputError("give exactly one of f or ideal=")
+    if ideal is not None:
+        gens = _ideal_polys(ideal, variables)
+        K = sum((g * g for g in gens[1:]), gens[0] * gens[0])
+        P = NewtonPolyhedron(K)
+        mode = "ideal"
+    else:
+        gens = None
+        P = NewtonPolyhedron(f, variables)
+        mode = "singular"
+    vs = P.polynomial.variables
+    positive = list(positive or [])
+    for v in positive:
+        if v not in vs:
+            raise InputError(f"unknown variable {v} in positive: variables are {', '.join(vs)}")
+    signs = tuple(1 if v in positive else 0 for v in vs)
+    return run_checks(P, mode=mode, generators=gens, signs=signs, timeout=timeout, budget=budget, stop_early=False)
+
+
+def _ideal_polys(ideal, variables=None) -> list:
+    if isinstance(ideal, (str, bytes)) or not hasattr(ideal, "__iter__"):
+        raise InputError("ideal must be a list of polynomials, e.g. ideal=['w1*w2', 'w2 - w3']")
+    items = list(ideal)
+    if not items:
+        raise InputError("ideal is empty: give at least one generator")
+    polys = [as_polynomial(g, variables, what=f"generator {i + 1}") for i, g in enumerate(items)]
+    if variables is None:
+        from ..polynomial import natural_key
+
+        allv = sorted({v for p in polys for v in p.variables}, key=natural_key)
+        polys = [p.embed(allv) for p in polys]
+    polys = [p for p in polys if not p.is_zero()]
+    if not polys:
+        raise InputError("every generator of the ideal is zero")
+    return polys

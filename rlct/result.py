@@ -1,0 +1,261 @@
+"""The result type :class:`RLCT` and the certificates behind it.
+
+Examples
+--------
+>>> import rlct
+>>> r = rlct.rlct("w1**2 + w2**2 + w3**2")
+>>> r
+RLCT(λ=3/2, m=1, exact, method='newton')
+>>> lam, m = r
+>>> lam, m
+(Fraction(3, 2), 1)
+>>> r.to_dict()["lambda"]
+'3/2'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .errors import Undecided
+
+__all__ = ["RLCT", "MonomialCertificate", "NewtonCertificate", "latex_fraction"]
+
+
+def latex_fraction(x: Fraction) -> str:
+    r"""``3/4`` as ``\frac{3}{4}`` (integers plain, signs in front).
+
+    >>> latex_fraction(Fraction(-3, 4)), latex_fraction(Fraction(2))
+    ('-\\frac{3}{4}', '2')
+    """
+    x = Fraction(x)
+    if x.denominator == 1:
+        return str(x.numerator)
+    sign = "-" if x < 0 else ""
+    return rf"{sign}\frac{{{abs(x.numerator)}}}{{{x.denominator}}}"
+
+
+@dataclass(frozen=True)
+class MonomialCertificate:
+    """K = c · u^a · (unit) near the origin, prior u^τ: λ = min_j (τ_j+1)/a_j.
+
+    The Newton polyhedron of K has a single vertex ``a``, so every exponent of K
+    is at least ``a`` componentwise and ``K = u^a (c + higher terms)`` with
+    ``c > 0``: K is normal crossing (Lin 2011, Prop 3.7; AGV Lemma 7.3).
+    """
+
+    variables: tuple
+    exponent: tuple
+    coefficient: Fraction
+    tau: tuple
+    ratios: tuple  # ((variable, ratio), ...) for a_j > 0
+    coordinates: tuple | None = None
+
+    def check(self, polynomial=None) -> bool:
+        """Re-verify: the ratios, their minimum, and (given K) that ``a`` divides every term."""
+        for (v, r), a, t in zip(self.ratios, [x for x in self.exponent if x], [t for t, x in zip(self.tau, self.exponent) if x]):
+            if r != (t + 1) / Fraction(a):
+                raise ValueError(f"ratio for {v} is wrong")
+        if polynomial is not None:
+            for e in polynomial.exponents:
+                if any(x < y for x, y in zip(e, self.exponent)):
+                    raise ValueError(f"term {e} is not divisible by the monomial {self.exponent}")
+            if polynomial.coefficient(self.exponent) != self.coefficient or self.coefficient <= 0:
+                raise ValueError("the monomial's coefficient is not the stated positive number")
+        return True
+
+    def __str__(self):
+        mono = "*".join(f"{v}**{a}" if a != 1 else v for v, a in zip(self.variables, self.exponent) if a)
+        parts = ", ".join(f"({t}+1)/{a} = {r}" for (v, r), a, t in
+                          zip(self.ratios, [x for x in self.exponent if x], [t for t, x in zip(self.tau, self.exponent) if x]))
+        lines = []
+        if self.coordinates:
+            lines.append("local coordinates: " + "; ".join(self.coordinates))
+        lines.append(f"K = {self.coefficient}*{mono} * (unit) near 0; ratios (τ_j+1)/a_j: {parts}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly view."""
+        return {"kind": "monomial", "variables": list(self.variables), "exponent": list(self.exponent),
+                "coefficient": str(self.coefficient), "tau": [str(t) for t in self.tau],
+                "ratios": {v: str(r) for v, r in self.ratios}, "coordinates": list(self.coordinates or [])}
+
+
+@dataclass(frozen=True)
+class NewtonCertificate:
+    """The Newton-polyhedron certificate: τ-distance, principal face, and the
+    verdict on every compact face.
+
+    Attributes
+    ----------
+    polynomial : Polynomial
+        K in local coordinates (the origin is the true point).
+    distance : rlct.newton.Distance
+    checks : tuple of FaceCheck
+        One per compact face examined.
+    complete : bool
+        True when every compact face was examined.
+    coordinates : tuple of str or None
+        Definitions of the local coordinates when the domain needed new ones.
+    signs : tuple of int
+        1 for a coordinate restricted to be >= 0.
+    """
+
+    polynomial: Any
+    distance: Any
+    checks: tuple
+    complete: bool
+    coordinates: tuple | None = None
+    signs: tuple = ()
+
+    def check(self) -> bool:
+        """Re-verify the distance certificate exactly (the face verdicts are decisions
+        of z3 or of the fast paths, listed in :attr:`checks`)."""
+        return self.distance.certificate.check()
+
+    def __str__(self):
+        lines = []
+        if self.coordinates:
+            lines.append("local coordinates: " + "; ".join(self.coordinates))
+        if any(self.signs):
+            restricted = [v for v, s in zip(self.polynomial.variables, self.signs) if s]
+            lines.append("restricted to " + ", ".join(f"{v} >= 0" for v in restricted))
+        lines.append(f"K = {self.polynomial}")
+        lines.append(str(self.distance.certificate))
+        lines.append(f"compact faces: {len(self.checks)} examined" + ("" if self.complete else " (not all)"))
+        for c in self.checks:
+            lines.append("  " + str(c))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly view."""
+        return {
+            "kind": "newton",
+            "polynomial": str(self.polynomial),
+            "variables": list(self.polynomial.variables),
+            "coordinates": list(self.coordinates or []),
+            "signs": list(self.signs),
+            "distance": self.distance.certificate.to_dict(),
+            "faces": [{"vertices": [list(v) for v in c.face.vertices], "polynomial": str(c.face.polynomial),
+                       "status": c.status, "method": c.method,
+                       "witness": list(c.witness) if c.witness else None} for c in self.checks],
+            "complete": self.complete,
+        }
+
+
+@dataclass(frozen=True)
+class RLCT:
+    """The real log canonical threshold λ and multiplicity m of K at a point.
+
+    Attributes
+    ----------
+    lambda_ : Fraction or None
+        λ when ``exact``; None otherwise (see ``upper_bound``).
+    multiplicity : int or None
+        m when ``exact``.
+    exact : bool
+        True only when the method proved the value.
+    method : str
+        ``"monomial"``, ``"newton"``, ... : the method that decided (or tried).
+    upper_bound : Fraction or None
+        A proven upper bound on λ (equal to λ when exact).
+    upper_bound_multiplicity : int or None
+        With ``upper_bound``: if λ equals the bound then m is at least this.
+    reason : str or None
+        Why the result is not exact.
+    certificate : object
+        What a reader can check by hand (``str(certificate)``, ``certificate.check()``).
+    polynomial : Polynomial or None
+        K in the local coordinates used.
+    seconds : float
+        Wall time of the computation.
+
+    Notes
+    -----
+    Unpacking (``lam, m = result``) raises :class:`rlct.Undecided` when the
+    result is not exact, so that a bound is never mistaken for the answer.
+    Sorting puts the deepest first: smaller λ, then larger m (Lin 2011, §4).
+    """
+
+    lambda_: Fraction | None
+    multiplicity: int | None
+    exact: bool
+    method: str
+    upper_bound: Fraction | None = None
+    upper_bound_multiplicity: int | None = None
+    reason: str | None = None
+    certificate: Any = field(default=None, compare=False, repr=False)
+    polynomial: Any = field(default=None, compare=False, repr=False)
+    seconds: float = field(default=0.0, compare=False, repr=False)
+
+    # -- tuple-like behaviour ---------------------------------------------------
+    def __iter__(self):
+        if not self.exact:
+            raise Undecided(f"not decided by method {self.method!r}: {self.reason} "
+                            f"(upper bound λ <= {self.upper_bound}); inspect .upper_bound and .reason",
+                            result=self)
+        yield self.lambda_
+        yield self.multiplicity
+
+    @property
+    def pair(self) -> tuple:
+        """``(λ, m)``; raises :class:`rlct.Undecided` if not exact."""
+        return tuple(self)
+
+    def _key(self):
+        lam = self.lambda_ if self.exact else self.upper_bound
+        m = self.multiplicity if self.exact else (self.upper_bound_multiplicity or 1)
+        return (lam, -m)
+
+    def __lt__(self, other):
+        if not isinstance(other, RLCT):
+            return NotImplemented
+        return self._key() < other._key()
+
+    # -- display ------------------------------------------------------------------
+    def __repr__(self):
+        if self.exact:
+            return f"RLCT(λ={self.lambda_}, m={self.multiplicity}, exact, method={self.method!r})"
+        bound = f"λ<={self.upper_bound}" if self.upper_bound is not None else "λ unknown"
+        return f"RLCT({bound}, not exact, method={self.method!r}, reason={self.reason!r})"
+
+    def __str__(self):
+        if self.exact:
+            head = f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
+        else:
+            head = (f"λ <= {self.upper_bound} (not exact, {self.method}): {self.reason}"
+                    if self.upper_bound is not None else f"undecided ({self.method}): {self.reason}")
+        if self.certificate is not None:
+            return head + "\n" + str(self.certificate)
+        return head
+
+    def _repr_latex_(self):
+        if self.exact:
+            return (rf"$\lambda = {latex_fraction(self.lambda_)},\ m = {self.multiplicity}$"
+                    rf" (exact, {self.method})")
+        if self.upper_bound is not None:
+            return rf"$\lambda \le {latex_fraction(self.upper_bound)}$ (not exact, {self.method})"
+        return rf"undecided ({self.method})"
+
+    def _repr_html_(self):
+        if self.exact:
+            return (f"<b>λ = {self.lambda_}</b>, m = {self.multiplicity} "
+                    f"<i>(exact, {self.method})</i>")
+        return f"λ ≤ {self.upper_bound} <i>(not exact, {self.method}: {self.reason})</i>"
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``)."""
+        return {
+            "lambda": str(self.lambda_) if self.lambda_ is not None else None,
+            "m": self.multiplicity,
+            "exact": self.exact,
+            "method": self.method,
+            "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
+            "upper_bound_m": self.upper_bound_multiplicity,
+            "reason": self.reason,
+            "polynomial": str(self.polynomial) if self.polynomial is not None else None,
+            "certificate": self.certificate.to_dict() if hasattr(self.certificate, "to_dict") else None,
+            "seconds": self.seconds,
+        }
