@@ -245,7 +245,7 @@ def localize(K: Polynomial, *, generators=None, at=None, prior=None, domain=None
             active.append(a)
     if not active:
         return LocalProblem(Kl, gens, tau, (0,) * d, w0, variables, None)
-    rows = sorted({_integer_row(a) for a in active})
+    rows = list(dict.fromkeys(_integer_row(a) for a in active))  # keep the user's order
     from .newton.polyhedron import rank
 
     if rank(rows) < len(rows):

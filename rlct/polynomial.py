@@ -573,7 +573,9 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     if variables is None:
         variables = tuple(names)
         if not variables:
-            raise InputError(f"{what} = {expr} has no variables; pass variables=[...]")
+            if expr == 0:
+                raise InputError(f"{what} is the zero polynomial")
+            raise InputError(f"{what} = {expr} is a constant: it has no variables; pass variables=[...]")
     else:
         unknown = [n for n in names if n not in variables]
         if unknown:

@@ -41,7 +41,7 @@ class Facet:
     """A facet ``<normal, x> >= rhs`` of a Newton polyhedron (primitive integer normal).
 
     >>> Facet((1, 1), 2).contains((1, 1)), Facet((1, 1), 2).value((3, 0))
-    (True, 3)
+    (True, Fraction(3, 1))
     """
 
     normal: tuple[int, ...]
