@@ -139,10 +139,10 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         cert = MonomialCertificate(Kl.variables, a, Kl.coefficient(a), tau,
                                    tuple((Kl.variables[j], r) for r, j in ratios), loc.coordinates)
         return RLCT(lam, m, True, "monomial", upper_bound=lam, upper_bound_multiplicity=m,
-                    certificate=cert, polynomial=Kl, seconds=elapsed())
+                    certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     if method == "monomial":
         return RLCT(None, None, False, "monomial", reason=f"K is not a monomial times a unit "
-                    f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed())
+                    f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     D = P.distance(tau)
     lam_bound = 1 / D.t
     report = run_checks(P, mode="ideal" if gens is not None else "nonnegative", generators=loc.generators,
@@ -155,7 +155,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
                          f"the face polynomial {bad.face.polynomial} is negative{w} (local coordinates)")
     if report.status == "non-degenerate":
         return RLCT(lam_bound, D.codimension, True, "newton", upper_bound=lam_bound,
-                    upper_bound_multiplicity=D.codimension, certificate=cert, polynomial=Kl, seconds=elapsed())
+                    upper_bound_multiplicity=D.codimension, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     if bad is not None and bad.status == DEGENERATE:
         w = f" at ({', '.join(bad.witness)})" if bad.witness else ""
         polys = "; ".join(str(p) for p in bad.polynomials) if bad.polynomials else str(bad.face.polynomial)
@@ -166,4 +166,4 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     else:
         reason = report.reason or "non-degeneracy undecided"
     return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
-                reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed())
+                reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)

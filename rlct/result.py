@@ -171,6 +171,10 @@ class RLCT:
         K in the local coordinates used.
     seconds : float
         Wall time of the computation.
+    point : tuple of Fraction or None
+        The true point ``w0`` (original variables).
+    tau : tuple of Fraction or None
+        The prior's exponents in the local coordinates.
 
     Notes
     -----
@@ -189,6 +193,8 @@ class RLCT:
     certificate: Any = field(default=None, compare=False, repr=False)
     polynomial: Any = field(default=None, compare=False, repr=False)
     seconds: float = field(default=0.0, compare=False, repr=False)
+    point: tuple | None = field(default=None, compare=False, repr=False)
+    tau: tuple | None = field(default=None, compare=False, repr=False)
 
     # -- tuple-like behaviour ---------------------------------------------------
     def __iter__(self):
@@ -258,4 +264,6 @@ class RLCT:
             "polynomial": str(self.polynomial) if self.polynomial is not None else None,
             "certificate": self.certificate.to_dict() if hasattr(self.certificate, "to_dict") else None,
             "seconds": self.seconds,
+            "point": [str(x) for x in self.point] if self.point is not None else None,
+            "tau": [str(x) for x in self.tau] if self.tau is not None else None,
         }

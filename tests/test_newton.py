@@ -134,3 +134,22 @@ def test_plot_2d_and_3d():
     assert ax is not None
     with pytest.raises(rlct.InputError):
         NewtonPolyhedron("w1**2 + w2**2 + w3**2 + w4**2").plot()
+
+
+def test_quadratic_forms_by_signature():
+    from rlct.newton.nondegeneracy import _is_psd
+
+    assert _is_psd([[Fraction(1), Fraction(1)], [Fraction(1), Fraction(1)]])
+    assert not _is_psd([[Fraction(0), Fraction(1)], [Fraction(1), Fraction(0)]])
+    assert not _is_psd([[Fraction(1), Fraction(2)], [Fraction(2), Fraction(1)]])
+    # rank-4 quadratic form w1 w2 + w3 w4: no singular point on the torus (singular sense)
+    r = nondegeneracy("w1*w2 + w3*w4 + w1**3")
+    assert bool(r)
+    # (w1 - w2)^2 + w3^2: PSD, kernel spanned by (1, 1, 0) and ... meets the torus in R^3? no: w3 = 0 on it
+    r = nondegeneracy("(w1 - w2)**2 + w3**2")
+    face = [c for c in r.checks if c.face.dimension == 2][0]
+    assert face.ok and face.method == "quadratic form"
+    # but the edge (w1 - w2)^2 in R^3 vanishes at (1, 1, w3) for any w3
+    assert r.status == "degenerate"
+    with pytest.raises(rlct.InputError, match="negative"):
+        rlct.rlct("w1**2 - 3*w1*w2 + w2**2 + w1**4")

@@ -94,6 +94,81 @@ def _binomial_has_zero(p: Polynomial, signs) -> bool:
     return any(gi % 2 != 0 and s == 0 for gi, s in zip(g, signs))
 
 
+def _quadratic_matrix(p: Polynomial):
+    """The symmetric matrix of a quadratic form (every term of degree 2), else None."""
+    if any(sum(e) != 2 for e in p.exponents):
+        return None
+    d = p.nvars
+    A = [[Fraction(0)] * d for _ in range(d)]
+    for e, c in p.terms.items():
+        idx = [i for i, x in enumerate(e) for _ in range(x)]
+        i, j = idx
+        if i == j:
+            A[i][i] += c
+        else:
+            A[i][j] += c / 2
+            A[j][i] += c / 2
+    return A
+
+
+def _is_psd(A) -> bool:
+    """Exact positive semi-definiteness by symmetric Gaussian elimination (Schur complements)."""
+    A = [row[:] for row in A]
+    while A:
+        n = len(A)
+        if any(A[i][i] < 0 for i in range(n)):
+            return False
+        piv = next((i for i in range(n) if A[i][i] > 0), None)
+        if piv is None:
+            return not any(A[i][j] for i in range(n) for j in range(n))
+        a = A[piv][piv]
+        A = [[A[i][j] - A[i][piv] * A[piv][j] / a for j in range(n) if j != piv] for i in range(n) if i != piv]
+    return True
+
+
+def _kernel(A):
+    """A basis of the kernel of a rational matrix (columns as lists), exactly."""
+    import flint
+
+    d = len(A)
+    M = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in row] for row in A])
+    R, rk = M.rref()
+    pivots = []
+    for r in range(rk):
+        pivots.append(next(j for j in range(d) if R[r, j] != 0))
+    basis = []
+    for free in (j for j in range(d) if j not in pivots):
+        v = [Fraction(0)] * d
+        v[free] = Fraction(1)
+        for r, pj in enumerate(pivots):
+            x = R[r, free]
+            v[pj] = -Fraction(int(x.p), int(x.q))
+        basis.append(v)
+    return basis
+
+
+def _quadratic_check(p: Polynomial, mode: str):
+    """Decide a quadratic form on the whole real torus: (status, witness, reason) or None.
+
+    Its singular points are the kernel of its matrix A, and for A >= 0 so are its
+    zeros; the kernel meets the torus iff no coordinate vanishes on all of it
+    (a vector space is not a finite union of proper subspaces).
+    """
+    A = _quadratic_matrix(p)
+    if A is None:
+        return None
+    if mode == "nonnegative" and not _is_psd(A):
+        return NEGATIVE, None, f"the quadratic form {p} is indefinite"
+    ker = _kernel(A)
+    if not ker or any(all(v[i] == 0 for v in ker) for i in range(p.nvars)):
+        return NONDEGENERATE, None, f"the kernel of the quadratic form {p} does not meet the torus"
+    for k in range(1, 4 * p.nvars + 2):  # a generic combination has no zero coordinate
+        w = [sum((Fraction(k) ** j * v[i] for j, v in enumerate(ker)), Fraction(0)) for i in range(p.nvars)]
+        if all(w):
+            return DEGENERATE, tuple(str(x) for x in w), f"the quadratic form {p} vanishes on its kernel, which meets the torus"
+    return None  # pragma: no cover - a combination always exists
+
+
 def _z3_expr(p: Polynomial, xs):
     import z3
 
@@ -188,6 +263,10 @@ def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Po
     if mode == "ideal" and len(polys) == 1 and len(polys[0]) == 2 and not _binomial_has_zero(polys[0], signs):
         return done(NONDEGENERATE, "binomial", reason=f"{polys[0]} has no zero on the region")
 
+    if mode in ("nonnegative", "singular") and not any(signs):
+        q = _quadratic_check(p, mode)
+        if q is not None:
+            return done(q[0], "quadratic form", q[1], q[2])
     ms = timeout * 1000
     if mode == "nonnegative":
         status, info = _z3_solve(lambda xs: [_z3_expr(p, xs) <= 0], d, signs, ms)
