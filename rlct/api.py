@@ -15,7 +15,7 @@ from .result import RLCT, MonomialCertificate, NewtonCertificate
 
 __all__ = ["rlct"]
 
-METHODS = ("auto", "monomial", "newton")
+METHODS = ("auto", "monomial", "newton", "toric")
 
 
 def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None, method: str = "auto",
@@ -40,8 +40,10 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         default a full neighbourhood.
     variables : sequence of str, optional
         Variable order (default: natural order of the names, ``w2`` before ``w10``).
-    method : {"auto", "monomial", "newton"}
-        ``"auto"`` tries monomial, then Newton.
+    method : {"auto", "monomial", "newton", "toric"}
+        ``"auto"`` tries monomial, then Newton. ``"toric"`` computes the toric
+        resolution (:func:`rlct.resolution.toric_resolution`) and reads (λ, m)
+        off its charts; its certificate is the list of verified charts.
     timeout : float
         Seconds per face for the real non-degeneracy decision (z3).
     budget : float
@@ -97,35 +99,13 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     start = time.perf_counter()
     if method not in METHODS:
         raise InputError(f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}")
-    if (K is None) == (ideal is None):
-        raise InputError("give exactly one of K or ideal=[...]")
     for name, val in (("timeout", timeout), ("budget", budget)):
         if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
             raise InputError(f"{name} must be a positive number of seconds, got {val!r}")
-    if ideal is not None:
-        gens = _ideal_polys(ideal, variables)
-        Kp = sum((g * g for g in gens[1:]), gens[0] * gens[0])
-    else:
-        gens = None
-        Kp = as_polynomial(K, variables, what="K")
-    if Kp.is_zero():
-        raise InputError("K is the zero polynomial: its RLCT is not defined")
-    loc = localize(Kp, generators=gens, at=at, prior=prior, domain=domain)
+    loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
     Kl = loc.polynomial
-    const = Kl.coefficient((0,) * Kl.nvars)
-    if const:
-        where = "the origin" if at is None else f"at = ({', '.join(map(str, loc.at))})"
-        raise InputError(f"K is not zero at {where}: K(w0) = {const}")
-    P = NewtonPolyhedron(Kl)
+    gens = loc.generators
     signs = loc.signs
-    if gens is None:
-        for v in P.vertices:
-            c = Kl.coefficient(v)
-            if _can_be_negative(v, c, signs):
-                term = format_polynomial({v: c}, Kl.variables)
-                raise InputError(
-                    f"K is negative near the true point: its Newton vertex term {term} "
-                    + ("has a negative coefficient" if c < 0 else "has an odd power of a free variable"))
     tau = loc.tau
 
     def elapsed():
@@ -143,6 +123,9 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     if method == "monomial":
         return RLCT(None, None, False, "monomial", reason=f"K is not a monomial times a unit "
                     f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+    if method == "toric":
+        return _toric(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                      timeout=timeout, budget=budget, start=start)
     D = P.distance(tau)
     lam_bound = 1 / D.t
     report = run_checks(P, mode="ideal" if gens is not None else "nonnegative", generators=loc.generators,
@@ -167,3 +150,60 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         reason = report.reason or "non-degeneracy undecided"
     return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
                 reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+
+
+def _prepare(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None):
+    """Parse and validate the input, localise it at the true point, and build the
+    Newton polyhedron; shared by :func:`rlct` and the resolution module."""
+    if (K is None) == (ideal is None):
+        raise InputError("give exactly one of K or ideal=[...]")
+    if ideal is not None:
+        gens = _ideal_polys(ideal, variables)
+        Kp = sum((g * g for g in gens[1:]), gens[0] * gens[0])
+    else:
+        gens = None
+        Kp = as_polynomial(K, variables, what="K")
+    if Kp.is_zero():
+        raise InputError("K is the zero polynomial: its RLCT is not defined")
+    loc = localize(Kp, generators=gens, at=at, prior=prior, domain=domain)
+    Kl = loc.polynomial
+    const = Kl.coefficient((0,) * Kl.nvars)
+    if const:
+        where = "the origin" if at is None else f"at = ({', '.join(map(str, loc.at))})"
+        raise InputError(f"K is not zero at {where}: K(w0) = {const}")
+    P = NewtonPolyhedron(Kl)
+    signs = loc.signs
+    if gens is None:
+        for v in P.vertices:
+            c = Kl.coefficient(v)
+            if _can_be_negative(v, c, signs):
+                term = format_polynomial({v: c}, Kl.variables)
+                raise InputError(
+                    f"K is negative near the true point: its Newton vertex term {term} "
+                    + ("has a negative coefficient" if c < 0 else "has an odd power of a free variable"))
+    return loc, P
+
+
+def _toric(K, *, ideal, at, prior, domain, variables, timeout, budget, start):
+    from .resolution.toric import toric_resolution
+
+    R = toric_resolution(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                         seconds=budget, timeout=timeout)
+    lam, m = R.lambda_, R.multiplicity
+    common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
+    if R.normal_crossing:
+        return RLCT(lam, m, True, "toric", upper_bound=lam, upper_bound_multiplicity=m,
+                    seconds=time.perf_counter() - start, **common)
+    open_ = R.open_charts
+    first = open_[0]
+    bad = next((st for st in first.strata if st.vanishes is not False), None)
+    where = ""
+    if bad is not None:
+        zs = ", ".join(first.chart_variables[i] for i in bad.zero)
+        where = f"; K~ = {bad.polynomial} on {{{zs} = 0}}" + (" vanishes" if bad.vanishes else " is undecided")
+        if bad.witness:
+            where += f" at ({', '.join(bad.witness)})"
+    reason = (f"{len(open_)} of {len(R.charts)} toric charts are not normal crossing (chart {first.index}{where}); "
+              f"{lam} is only an upper bound")
+    return RLCT(None, None, False, "toric", upper_bound=lam, upper_bound_multiplicity=m, reason=reason,
+                seconds=time.perf_counter() - start, **common)
