@@ -18,7 +18,7 @@ Examples
 Fan in R^2 with 3 rays and 2 maximal cones (simplicial, not smooth)
 >>> S = F.smooth()
 >>> S.rays
-((0, 1), (1, 0), (1, 1), (2, 3))
+((0, 1), (1, 0), (1, 1), (2, 1), (3, 2))
 >>> S.is_smooth()
 True
 """
