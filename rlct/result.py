@@ -125,8 +125,13 @@ class NewtonCertificate:
         lines.append(f"K = {self.polynomial}")
         lines.append(str(self.distance.certificate))
         lines.append(f"compact faces: {len(self.checks)} examined" + ("" if self.complete else " (not all)"))
-        for c in self.checks:
+        bad = [c for c in self.checks if not c.ok][:6]
+        shown = self.checks if len(self.checks) <= 12 else bad + [c for c in self.checks if c.ok][: 12 - len(bad)]
+        for c in shown:
             lines.append("  " + str(c))
+        if len(shown) < len(self.checks):
+            lines.append(f"  ... and {len(self.checks) - len(shown)} more compact faces "
+                         f"({sum(1 for c in self.checks if c.ok)} of {len(self.checks)} non-degenerate in all)")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:

@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import time
 from fractions import Fraction
 from functools import cached_property
@@ -262,8 +263,8 @@ class Fan:
         Each non-unimodular cone is subdivided at the lattice point of its
         fundamental parallelepiped with the smallest coefficient sum (a vertex of
         the convex hull of the cone's non-zero lattice points), and the
-        subdivision is applied to every cone containing that point, so the
-        result is again a fan.
+        subdivision is applied to every cone containing that point (those
+        containing its carrier face), so the result is again a fan.
 
         Raises
         ------
@@ -272,28 +273,50 @@ class Fan:
             far the refinement got.
         """
         start = time.perf_counter()
-        cones = [c.rays for c in (self if self.is_simplicial() else self.simplicial()).cones]
-        while True:
-            bad = next((rays for rays in cones if Cone(rays, check=False).index != 1), None)
-            if bad is None:
-                return Fan(Cone(r, check=False) for r in cones)
+        base = self if self.is_simplicial() else self.simplicial()
+        if any(c.dimension != c.ambient_dim for c in base.cones):
+            raise InputError("smooth refinement needs full-dimensional maximal cones")
+        cones: dict = {}
+        index: dict = {}
+        by_ray: dict = {}
+        bad: set = set()
+        counter = itertools.count()
+
+        def add(rays):
+            k = next(counter)
+            cones[k] = rays
+            n = abs(int(_fmpz_mat(rays).det()))
+            index[k] = n
+            for r in rays:
+                by_ray.setdefault(r, set()).add(k)
+            if n != 1:
+                bad.add(k)
+
+        def remove(k):
+            for r in cones[k]:
+                by_ray[r].discard(k)
+            bad.discard(k)
+            del cones[k], index[k]
+
+        for c in base.cones:
+            add(c.rays)
+        while bad:
             if len(cones) > max_cones or time.perf_counter() - start > seconds:
-                done = sum(1 for r in cones if Cone(r, check=False).index == 1)
-                raise Undecided(f"smooth refinement stopped: {len(cones)} cones ({done} smooth) after "
-                                f"{time.perf_counter() - start:.1f} s (limits: {max_cones} cones, {seconds} s)",
-                                progress=f"{done} of {len(cones)} cones smooth")
-            v = _parallelepiped_point(bad)
-            new = []
-            for rays in cones:
-                C = Cone(rays, check=False)
-                coef = C.coordinates(v)
-                if all(x >= 0 for x in coef):
-                    for i, x in enumerate(coef):
-                        if x > 0:
-                            new.append(tuple(v if j == i else r for j, r in enumerate(rays)))
-                else:
-                    new.append(rays)
-            cones = new
+                raise Undecided(f"smooth refinement stopped: {len(cones)} cones ({len(cones) - len(bad)} smooth) "
+                                f"after {time.perf_counter() - start:.1f} s (limits: {max_cones} cones, {seconds} s)",
+                                progress=f"{len(cones) - len(bad)} of {len(cones)} cones smooth")
+            k = max(bad, key=lambda c: (index[c], -c))  # largest index first: fewer cones in tests
+            rays = cones[k]
+            v, lam = _parallelepiped_point(rays, index[k])
+            carrier = [r for r, x in zip(rays, lam) if x]
+            owners = set.intersection(*(by_ray[r] for r in carrier))
+            for o in list(owners):
+                old = cones[o]
+                remove(o)
+                for i, r in enumerate(old):
+                    if r in carrier:
+                        add(tuple(v if j == i else q for j, q in enumerate(old)))
+        return Fan(Cone(r, check=False) for r in cones.values())
 
     # -- picture ---------------------------------------------------------------------------
     def plot(self, ax=None):
@@ -338,38 +361,53 @@ class Fan:
         return ax
 
 
-def _parallelepiped_point(rays) -> tuple:
-    """A non-zero lattice point ``v = Σ λ_i r_i`` with ``0 <= λ_i < 1`` and smallest ``Σ λ_i``."""
-    C = Cone(rays, check=False)
-    d = C.ambient_dim
+def _parallelepiped_point(rays, det: int):
+    """A primitive lattice point ``v = Σ λ_i r_i`` with ``0 <= λ_i < 1`` (not all zero)
+    and the smallest ``Σ λ_i``, and its coefficients ``λ``.
+
+    With ``R`` the matrix of rays (as columns) and ``D = |det R|``, the
+    coefficients of the points are ``adj(R) x / det R`` modulo 1; the classes
+    of the unit vectors generate the group ``Z^d / R Z^d`` of order ``D``, which
+    is enumerated exactly in integers (numerators modulo ``D``) when small.
+    """
+    import flint
+
+    d = len(rays)
+    R = flint.fmpz_mat([[rays[j][i] for j in range(d)] for i in range(d)])
+    sdet = int(R.det())
+    D = abs(sdet)
+    # adj(R) = det(R) * R^{-1}; R^{-1} e_j has numerators adj[:, j] over det
+    Rinv = R.inv()  # fmpq_mat
     gens = []
     for j in range(d):
-        e = tuple(int(i == j) for i in range(d))
-        lam = tuple(x - (x.numerator // x.denominator) for x in C.coordinates(e))
-        if any(lam):
-            gens.append(lam)
-    # the group Z^d / (rays) is generated by the unit vectors' classes; enumerate it (it has
-    # |det| elements) when small, otherwise use the generators only
-    n = C.index
-    seen = {tuple(Fraction(0) for _ in range(d))}
-    frontier = list(seen)
-    if n <= 5000:
+        num = tuple(int(Rinv[i, j] * sdet) % D for i in range(d))
+        if any(num):
+            gens.append(num)
+    seen = {(0,) * d}
+    frontier = [(0,) * d]
+    if D <= 20000:
         while frontier:
             nxt = []
             for a in frontier:
                 for g in gens:
-                    b = tuple((x + y) - ((x + y).numerator // (x + y).denominator) for x, y in zip(a, g))
+                    b = tuple((x + y) % D for x, y in zip(a, g))
                     if b not in seen:
                         seen.add(b)
                         nxt.append(b)
             frontier = nxt
-        cands = [s for s in seen if any(s)]
-    else:
-        cands = gens
-    best = min(cands, key=lambda lam: (sum(lam), lam))
-    v = [sum((lam * r[i] for lam, r in zip(best, rays)), Fraction(0)) for i in range(d)]
-    assert all(x.denominator == 1 for x in v)
-    return primitive([int(x) for x in v])
+        cands = [x for x in seen if any(x)]
+    else:  # pragma: no cover - very large index: multiples of the generators only
+        cands = [tuple((k * x) % D for x in g) for g in gens for k in range(1, 200)]
+        cands = [c for c in cands if any(c)]
+    best = min(cands, key=lambda x: (sum(x), x))
+    v = [sum(x * r[i] for x, r in zip(best, rays)) for i in range(d)]
+    if any(c % D for c in v):  # pragma: no cover - a lattice point by construction
+        raise RuntimeError("parallelepiped point is not integral")
+    v = [c // D for c in v]
+    p = primitive(v)
+    scale = Fraction(p[0], v[0]) if v[0] else Fraction(next(a for a in p if a), next(b for b in v if b))
+    lam = tuple(Fraction(x, D) * scale for x in best)
+    return p, lam
 
 
 def normal_fan(P) -> Fan:

@@ -70,7 +70,8 @@ class Chart:
     status : str
         ``"normal crossing"``, ``"not normal crossing"`` or ``"undecided"``.
     strata : tuple of Stratum
-        The strata over the origin that were examined.
+        The strata over the origin where ``K̃`` vanishes or that are undecided
+        (empty for a normal-crossing chart).
     """
 
     index: int
@@ -189,7 +190,8 @@ class ToricResolution:
 
         Checks, per chart: ``|det V| = 1``; ``K(u^V) = u^a K̃(u)`` as polynomials;
         no ``u_i`` divides ``K̃``; ``b = V(τ+1) − 1``; and every stratum verdict
-        (re-decided from the sympy restriction of ``K̃``).
+        (every stratum over the origin re-derived from the sympy ``K̃`` and
+        re-decided).
 
         Raises
         ------
@@ -218,16 +220,23 @@ class ToricResolution:
             for i, r in enumerate(ch.rays):
                 if ch.b[i] != sum(x * (Fraction(t) + 1) for x, t in zip(r, self.tau)) - 1:
                     raise ValueError(f"chart {ch.index}: wrong Jacobian exponent for u{i + 1}")
-            for st in ch.strata:
-                restricted = P.as_expr().xreplace({us[i]: 0 for i in st.zero})
-                if sympy.expand(restricted - st.polynomial.to_sympy().xreplace(
-                        dict(zip(sympy.symbols(st.polynomial.variables), us)))) != 0:
-                    raise ValueError(f"chart {ch.index}: stratum {st.zero} has the wrong restriction")
-                again = _stratum_vanishes(st.polynomial, st.zero, ch.rays, self.signs, timeout=30.0)
-                if again[0] is not None and st.vanishes is not None and again[0] != st.vanishes:
-                    raise ValueError(f"chart {ch.index}: stratum {st.zero} verdict does not reproduce")
-            if ch.status == NORMAL_CROSSING and any(st.vanishes is not False for st in ch.strata):
-                raise ValueError(f"chart {ch.index}: claimed normal crossing but a stratum is not cleared")
+            seen = {}
+            found_zero = False
+            for S in _covering_subsets(ch.rays):
+                zero = [i for i in range(len(us)) if S >> i & 1]
+                restricted = sympy.expand(P.as_expr().xreplace({us[i]: 0 for i in zero}))
+                if restricted not in seen:
+                    from ..polynomial import as_polynomial
+
+                    poly = as_polynomial(restricted, ch.chart_variables) if restricted != 0 else Polynomial({}, ch.chart_variables)
+                    seen[restricted] = _stratum_vanishes(poly, zero, ch.rays, self.signs, timeout=30.0)[0]
+                van = seen[restricted]
+                if ch.status == NORMAL_CROSSING and van is not False:
+                    raise ValueError(f"chart {ch.index}: claimed normal crossing but K~ on the stratum "
+                                     f"{{{', '.join(ch.chart_variables[i] for i in zero)} = 0}} is not cleared")
+                found_zero = found_zero or bool(van)
+            if ch.status == NOT_NORMAL_CROSSING and not found_zero:
+                raise ValueError(f"chart {ch.index}: claimed not normal crossing but no stratum vanishes")
         return True
 
     def __str__(self):
@@ -297,34 +306,61 @@ def _stratum_vanishes(poly: Polynomial, zero, rays, signs, timeout: float):
     return None, "z3 (" + s.reason_unknown() + ")", None
 
 
-def _chart(index, rays, K: Polynomial, tau, signs, names, timeout, deadline):
+def _covering_subsets(rays):
+    """Bitmasks S of ray indices whose rays cover every coordinate (strata over w = 0)."""
+    d = len(rays)
+    cover = [sum(1 << j for j in range(d) if rays[i][j] > 0) for i in range(d)]
+    full = (1 << d) - 1
+    out = []
+    for S in range(1, 1 << d):
+        c = 0
+        for i in range(d):
+            if S >> i & 1:
+                c |= cover[i]
+        if c == full:
+            out.append(S)
+    return out
+
+
+def _chart(index, rays, K: Polynomial, tau, signs, names, timeout, deadline, cache):
+    """Build one chart; strata verdicts are cached by the face of Γ they correspond to
+    (the terms of K left on the stratum) and, with a domain, by the chart's sign parity."""
     d = K.nvars
-    terms = {}
+    terms = []
     for exp, c in K.terms.items():
-        terms[tuple(sum(r[j] * exp[j] for j in range(d)) for r in rays)] = c
-    a = tuple(min(e[i] for e in terms) for i in range(d))
-    strict = Polynomial({tuple(x - y for x, y in zip(e, a)): c for e, c in terms.items()}, names)
+        terms.append((tuple(sum(r[j] * exp[j] for j in range(d)) for r in rays), c))
+    a = tuple(min(e[i] for e, _ in terms) for i in range(d))
+    strict_terms = [(tuple(x - y for x, y in zip(e, a)), c) for e, c in terms]
+    strict = Polynomial(dict(strict_terms), names)
     b = tuple(sum(r[j] * (Fraction(tau[j]) + 1) for j in range(d)) - 1 for r in rays)
     b = tuple(int(x) if x.denominator == 1 else x for x in b)
-    strata = []
+    masks = [sum(1 << i for i in range(d) if e[i] == 0) for e, _ in strict_terms]
+    parity = tuple(tuple(r[j] % 2 for r in rays) for j in range(d) if signs[j]) if any(signs) else ()
+    open_strata = []
     status = NORMAL_CROSSING
-    for size in range(1, d + 1):
-        for S in itertools.combinations(range(d), size):
-            if not all(any(rays[i][j] > 0 for i in S) for j in range(d)):
-                continue  # not over the origin
-            keep = [e for e in strict.exponents if all(e[i] == 0 for i in S)]
-            rest = strict.select(keep)
+    for S in _covering_subsets(rays):
+        face = frozenset(t for t, m in enumerate(masks) if m & S == S)
+        key = (frozenset(K.exponents[t] for t in face), parity)
+        zero = tuple(i for i in range(d) if S >> i & 1)
+        if key in cache and cache[key][0] is False:
+            van, method, wit = cache[key]
+            rest = None
+        else:
+            rest = Polynomial({strict_terms[t][0]: strict_terms[t][1] for t in face}, names)
             if time.perf_counter() > deadline:
-                strata.append(Stratum(S, rest, None, "budget"))
-                status = UNDECIDED if status == NORMAL_CROSSING else status
-                continue
-            van, method, wit = _stratum_vanishes(rest, S, rays, signs, timeout)
-            strata.append(Stratum(S, rest, van, method, wit))
+                van, method, wit = None, "budget", None
+            else:
+                van, method, wit = _stratum_vanishes(rest, zero, rays, signs, timeout)
+                cache[key] = (van, method, wit)
+        if van is not False:
+            if rest is None:
+                rest = Polynomial({strict_terms[t][0]: strict_terms[t][1] for t in face}, names)
+            open_strata.append(Stratum(zero, rest, van, method, wit))
             if van:
                 status = NOT_NORMAL_CROSSING
-            elif van is None and status == NORMAL_CROSSING:
+            elif status == NORMAL_CROSSING:
                 status = UNDECIDED
-    return Chart(index, tuple(rays), K.variables, names, a, b, strict, status, tuple(strata))
+    return Chart(index, tuple(rays), K.variables, names, a, b, strict, status, tuple(open_strata))
 
 
 def toric_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
@@ -366,22 +402,22 @@ def toric_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, va
     names = _chart_names(Kl.variables)
     deadline = start + seconds
     charts = []
+    cache: dict = {}
     for k, cone in enumerate(sorted(fan.cones, key=lambda c: sorted(c.rays, reverse=True)), start=1):
-        charts.append(_chart(k, _order_rays(cone.rays), Kl, loc.tau, loc.signs, names, timeout, deadline))
-    if time.perf_counter() > deadline and any(c.status == UNDECIDED for c in charts):
-        pass  # reported per chart as undecided
+        charts.append(_chart(k, _order_rays(cone.rays), Kl, loc.tau, loc.signs, names, timeout, deadline, cache))
     return ToricResolution(Kl, loc.tau, fan, tuple(charts), loc.signs, loc.coordinates, fan0)
 
 
 def _order_rays(rays):
-    """Order a chart's rays so that ray i is closest to e_i where possible (readable charts)."""
-    d = len(rays)
-    best = None
-    for perm in itertools.permutations(range(d)) if d <= 6 else [tuple(range(d))]:
-        score = sum(rays[perm[i]][i] for i in range(d))
-        if best is None or score > best[0]:
-            best = (score, perm)
-    return tuple(rays[i] for i in best[1])
+    """Order a chart's rays so that ray i is close to e_i where possible (readable charts):
+    greedily give each coordinate, in order, the remaining ray with the largest entry there."""
+    left = list(rays)
+    out = []
+    for j in range(len(rays)):
+        r = max(left, key=lambda r: (r[j], -sum(r)))
+        left.remove(r)
+        out.append(r)
+    return tuple(out)
 
 
 def _chart_names(variables):
