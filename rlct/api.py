@@ -111,7 +111,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     def elapsed():
         return time.perf_counter() - start
 
-    if len(P.vertices) == 1 and method != "newton":
+    if len(P.vertices) == 1 and method not in ("newton", "toric"):
         a = P.vertices[0]
         ratios = [((tau[j] + 1) / Fraction(a[j]), j) for j in range(len(a)) if a[j]]
         lam = min(r for r, _ in ratios)
