@@ -15,7 +15,7 @@ from .result import RLCT, MonomialCertificate, NewtonCertificate
 
 __all__ = ["rlct"]
 
-METHODS = ("auto", "monomial", "newton", "toric")
+METHODS = ("auto", "monomial", "newton", "toric", "blowup")
 
 
 def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None, method: str = "auto",
@@ -41,7 +41,10 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     variables : sequence of str, optional
         Variable order (default: natural order of the names, ``w2`` before ``w10``).
     method : {"auto", "monomial", "newton", "toric"}
-        ``"auto"`` tries monomial, then Newton. ``"toric"`` computes the toric
+        ``"auto"`` tries monomial, then Newton, then blow-ups
+        (:func:`rlct.resolution.blowup_resolution`; the toric charts decide
+        exactly the Newton-non-degenerate cases, so auto goes from Newton to
+        blow-ups). ``"blowup"`` runs the blow-up engine alone. ``"toric"`` computes the toric
         resolution (:func:`rlct.resolution.toric_resolution`) and reads (λ, m)
         off its charts; its certificate is the list of verified charts.
     timeout : float
@@ -92,9 +95,11 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     RLCT(λ=3/4, m=1, exact, method='newton')
     >>> rlct.rlct("w1*w2**2", domain=["w1 >= 0", "w2 >= w1"])
     RLCT(λ=2/3, m=1, exact, method='newton')
-    >>> r = rlct.rlct("(w1 + w2)**2 + w2**4")
+    >>> r = rlct.rlct("(w1 + w2)**2 + w2**4", method="newton")
     >>> r.exact, r.upper_bound
     (False, Fraction(1, 1))
+    >>> rlct.rlct("(w1 + w2)**2 + w2**4")        # blow-ups decide it (Lin 2011, Remark 4.19)
+    RLCT(λ=3/4, m=1, exact, method='blowup')
     """
     start = time.perf_counter()
     if method not in METHODS:
@@ -123,13 +128,18 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     if method == "monomial":
         return RLCT(None, None, False, "monomial", reason=f"K is not a monomial times a unit "
                     f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+    if method == "blowup":
+        r = _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                    timeout=timeout, seconds=budget, start=start, newton=None, always=True)
+        return r
     if method == "toric":
         return _toric(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
                       timeout=timeout, budget=budget, start=start)
     D = P.distance(tau)
     lam_bound = 1 / D.t
     report = run_checks(P, mode="ideal" if gens is not None else "nonnegative", generators=loc.generators,
-                        signs=signs, timeout=timeout, budget=budget, stop_early=True)
+                        signs=signs, timeout=timeout, budget=budget, stop_early=True,
+                        first=(D.face,))
     cert = NewtonCertificate(Kl, D, report.checks, report.complete, loc.coordinates, signs)
     bad = report.offending
     if bad is not None and bad.status == NEGATIVE:
@@ -139,6 +149,14 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     if report.status == "non-degenerate":
         return RLCT(lam_bound, D.codimension, True, "newton", upper_bound=lam_bound,
                     upper_bound_multiplicity=D.codimension, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+    if method == "auto" and not any(signs) and elapsed() < budget:
+        r = _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                    timeout=timeout, seconds=budget - elapsed(), start=start, newton=(lam_bound, D.codimension))
+        if r.exact:
+            return r
+        blow = r
+    else:
+        blow = None
     if bad is not None and bad.status == DEGENERATE:
         w = f" at ({', '.join(bad.witness)})" if bad.witness else ""
         polys = "; ".join(str(p) for p in bad.polynomials) if bad.polynomials else str(bad.face.polynomial)
@@ -148,6 +166,12 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         reason = f"could not decide non-degeneracy of face {list(bad.face.vertices)}: {bad.reason}"
     else:
         reason = report.reason or "non-degeneracy undecided"
+    if blow is not None:
+        reason += f"; blow-ups did not decide either ({blow.reason})"
+        if blow.upper_bound is not None and blow.upper_bound < lam_bound:
+            return RLCT(None, None, False, "blowup", upper_bound=blow.upper_bound,
+                        upper_bound_multiplicity=blow.upper_bound_multiplicity, reason=reason,
+                        certificate=blow.certificate, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
                 reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
 
@@ -207,3 +231,19 @@ def _toric(K, *, ideal, at, prior, domain, variables, timeout, budget, start):
               f"{lam} is only an upper bound")
     return RLCT(None, None, False, "toric", upper_bound=lam, upper_bound_multiplicity=m, reason=reason,
                 seconds=time.perf_counter() - start, **common)
+
+
+def _blowup(K, *, ideal, at, prior, domain, variables, timeout, seconds, start, newton, always=False):
+    """Run the blow-up engine; return an RLCT, or None (auto mode) when it decided
+    nothing better than the Newton answer already in hand."""
+    from .resolution.blowup import blowup_resolution
+
+    R = blowup_resolution(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                          seconds=max(0.5, seconds), timeout=timeout)
+    common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau,
+                  seconds=time.perf_counter() - start)
+    if R.exact:
+        return RLCT(R.lambda_, R.multiplicity, True, "blowup", upper_bound=R.lambda_,
+                    upper_bound_multiplicity=R.multiplicity, **common)
+    return RLCT(None, None, False, "blowup", upper_bound=R.upper_bound,
+                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason, **common)

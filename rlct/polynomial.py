@@ -269,6 +269,35 @@ class Polynomial:
             raise InputError("substitution matrix must have one row per variable")
         return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), variables)
 
+    def compose(self, polys: Sequence["Polynomial"], variables: Sequence[str] | None = None) -> "Polynomial":
+        """``P(q_1, ..., q_d)``: substitute a polynomial for each variable (exact, flint).
+
+        >>> P = as_polynomial("w1**2 + w2")
+        >>> P.compose([as_polynomial("w1*w2"), as_polynomial("w2 - w1")])
+        Polynomial('-w1 + w2 + w1**2*w2**2', variables=('w1', 'w2'))
+        """
+        if len(polys) != self.nvars:
+            raise InputError(f"compose needs {self.nvars} polynomials, got {len(polys)}")
+        variables = tuple(variables) if variables is not None else (polys[0].variables if polys else ())
+        ctx = _ctx(variables)
+        args = [q.embed(variables).flint for q in polys]
+        if not self._terms:
+            return Polynomial({}, variables)
+        return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), variables)
+
+    def factor(self) -> tuple:
+        """``(c, [(f, e), ...])`` with ``self = c · Π f^e``, the ``f`` irreducible over Q
+        and monic in flint's ordering (python-flint's multivariate factoring).
+
+        >>> c, fs = as_polynomial("2*w1**3 - 2*w1*w2**2").factor()
+        >>> c, sorted((str(f), e) for f, e in fs)
+        (Fraction(2, 1), [('w1', 1), ('w1 + w2', 1), ('w1 - w2', 1)])
+        """
+        if not self._terms:
+            raise InputError("cannot factor the zero polynomial")
+        c, fs = self.flint.factor()
+        return Fraction(int(c.p), int(c.q)), [(Polynomial._from_flint(f, self._variables), int(e)) for f, e in fs]
+
     def select(self, exponents: Iterable) -> "Polynomial":
         """The polynomial made of the terms whose exponents are in ``exponents``."""
         keep = set(map(tuple, exponents))

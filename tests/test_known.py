@@ -1,8 +1,9 @@
 """Every row of the known-RLCT table (../shared/known_rlcts.toml; sources cited there).
 
 Rows the Newton method is entitled to decide must come back exact with the table's
-(λ, m); rows marked ``newton_degenerate`` must come back not exact, with an upper
-bound at least the true λ (and equal to the table's ``newton_bound`` where given).
+(λ, m); rows marked ``newton_degenerate`` must come back not exact from
+``method="newton"``, with an upper bound at least the true λ (and equal to the
+table's ``newton_bound`` where given), and exact from the default (blow-ups).
 """
 
 from fractions import Fraction
@@ -15,8 +16,7 @@ from conftest import known_table
 CASES = known_table()["case"]
 
 
-def _call(case):
-    kw = {}
+def _call(case, **kw):
     for key in ("prior", "domain", "at"):
         if key in case:
             kw[key] = case[key]
@@ -29,6 +29,7 @@ def _call(case):
 def test_newton_decides(case):
     r = _call(case)
     assert r.exact, r.reason
+    assert r.method in ("monomial", "newton")
     assert (r.lambda_, r.multiplicity) == (Fraction(case["lambda"]), case["m"]), case["source"]
     assert r.certificate.check()
     lam, m = r
@@ -37,7 +38,7 @@ def test_newton_decides(case):
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.get("newton_degenerate")], ids=lambda c: c["id"])
 def test_degenerate_rows_are_not_exact(case):
-    r = _call(case)
+    r = _call(case, method="newton")
     assert not r.exact
     assert r.lambda_ is None and r.multiplicity is None
     assert r.upper_bound >= Fraction(case["lambda"])
@@ -47,3 +48,12 @@ def test_degenerate_rows_are_not_exact(case):
     with pytest.raises(rlct.Undecided):
         lam, m = r
 
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.get("newton_degenerate")], ids=lambda c: c["id"])
+def test_degenerate_rows_decided_by_blowups(case):
+    r = _call(case)
+    assert r.exact, r.reason
+    assert r.method == "blowup"
+    assert (r.lambda_, r.multiplicity) == (Fraction(case["lambda"]), case["m"]), case["source"]
+    assert r.certificate.exact and all(c.exact for c in r.certificate.charts)

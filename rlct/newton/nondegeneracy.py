@@ -18,6 +18,8 @@ positive (a domain such as an orthant).
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -212,6 +214,38 @@ def _z3_solve(constraints_builder, nvars, signs, timeout_ms):
     return "unknown", s.reason_unknown()
 
 
+def _sign_point_zero(polys, signs, max_vars: int = 14):
+    """A common zero of ``polys`` with every coordinate ±1 (+1 where restricted),
+    found by exact integer evaluation at all such points, or None. A cheap first
+    try before z3: degenerate faces of statistical models often vanish there."""
+    import numpy as np
+
+    d = polys[0].nvars
+    free = [j for j in range(d) if not signs[j]]
+    if len(free) > max_vars or not free:
+        return None
+    pts = np.array(list(itertools.product((0, 1), repeat=len(free))), dtype=np.int64)  # 1 = negative
+    alive = np.ones(len(pts), dtype=bool)
+    for g in polys:
+        exps = np.array([[e[j] % 2 for j in free] for e in g.exponents], dtype=np.int64)
+        cs = list(g.terms.values())
+        den = 1
+        for c in cs:
+            den = den * c.denominator // math.gcd(den, c.denominator)
+        coef = np.array([int(c * den) for c in cs], dtype=object)
+        par = (exps @ pts[alive].T) % 2
+        vals = (coef[:, None] * (1 - 2 * par).astype(object)).sum(axis=0)
+        idx = np.flatnonzero(alive)
+        alive[idx[vals != 0]] = False
+        if not alive.any():
+            return None
+    x = pts[np.flatnonzero(alive)[0]]
+    out = ["1"] * d
+    for k, j in enumerate(free):
+        out[j] = "-1" if x[k] else "1"
+    return tuple(out)
+
+
 def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Polynomial] | None = None,
                signs: Sequence[int] | None = None, timeout: float = 10.0) -> FaceCheck:
     """Decide whether one compact face is real non-degenerate.
@@ -268,6 +302,14 @@ def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Po
         if q is not None:
             return done(q[0], "quadratic form", q[1], q[2])
     ms = timeout * 1000
+    if mode in ("nonnegative", "ideal"):
+        hit = _sign_point_zero(polys, signs)
+        if hit is not None:
+            if mode == "nonnegative":
+                st, inf = _z3_solve(lambda xs: [_z3_expr(p, xs) < 0], d, signs, min(ms, 1000))
+                if st == "sat":
+                    return done(NEGATIVE, "z3", inf, reason=f"{p} < 0 at a point of the region")
+            return done(DEGENERATE, "sign points", hit, reason="vanishes at a point with coordinates ±1")
     if mode == "nonnegative":
         status, info = _z3_solve(lambda xs: [_z3_expr(p, xs) <= 0], d, signs, ms)
         if status == "unsat":
@@ -345,26 +387,52 @@ class NondegeneracyReport:
 
 
 def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, signs=None,
-               timeout: float = 10.0, budget: float = 60.0, stop_early: bool = True) -> NondegeneracyReport:
-    """Check every compact face of ``P`` (largest first) under a time budget."""
+               timeout: float = 10.0, budget: float = 60.0, stop_early: bool = True,
+               first=()) -> NondegeneracyReport:
+    """Check every compact face of ``P`` (largest first) under a time budget.
+
+    ``first``: faces to examine before enumerating the others (e.g. the principal
+    face, which decides most degenerate cases at once); with ``stop_early`` a
+    degenerate one ends the run before the (possibly long) face enumeration.
+    """
     start = time.perf_counter()
     checks = []
     cache = {}
-    faces = P.compact_faces
-    for k, face in enumerate(faces):
+
+    def examine(face):
         elapsed = time.perf_counter() - start
-        if elapsed > budget:
-            return NondegeneracyReport(tuple(checks), False,
-                                       f"time budget of {budget} s exhausted after {k} of {len(faces)} compact faces")
         gens = ideal_face_parts(generators, face) if mode == "ideal" else None
         key = (face.polynomial, gens)
         if key in cache:
             c = cache[key]
-            c = FaceCheck(face, c.status, c.method, c.witness, c.reason, c.polynomials)
-        else:
-            c = check_face(face, mode=mode, generators=gens, signs=signs,
-                           timeout=min(timeout, max(0.05, budget - elapsed)))
-            cache[key] = c
+            return FaceCheck(face, c.status, c.method, c.witness, c.reason, c.polynomials), False
+        c = check_face(face, mode=mode, generators=gens, signs=signs,
+                       timeout=min(timeout, max(0.05, budget - elapsed)))
+        cache[key] = c
+        return c, True
+
+    done = set()
+    for face in first:
+        if face.rays or face.vertices in done:
+            continue
+        c, _ = examine(face)
+        done.add(face.vertices)
+        checks.append(c)
+        if stop_early and c.status in (NEGATIVE, DEGENERATE):
+            return NondegeneracyReport(tuple(checks), False, "stopped at the first degenerate face (the principal face)")
+    try:
+        faces = P._compact_faces(deadline=start + budget)
+    except TimeoutError:
+        return NondegeneracyReport(tuple(checks), False,
+                                   f"time budget of {budget} s exhausted while enumerating the compact faces")
+    for k, face in enumerate(faces):
+        if face.vertices in done:
+            continue
+        elapsed = time.perf_counter() - start
+        if elapsed > budget:
+            return NondegeneracyReport(tuple(checks), False,
+                                       f"time budget of {budget} s exhausted after {k} of {len(faces)} compact faces")
+        c, _ = examine(face)
         checks.append(c)
         if stop_early and c.status in (NEGATIVE, DEGENERATE):
             return NondegeneracyReport(tuple(checks), False, f"stopped at the first degenerate face ({k + 1} of {len(faces)})")

@@ -1,0 +1,815 @@
+"""Blow-ups for Newton-degenerate K: exact (λ, m) where the Newton polyhedron is not enough.
+
+The engine works on *problems*: ideal generators ``g_1..g_r`` (meaning K = Σ g_k²;
+a K that is not a sum of squares is kept as one polynomial, "K mode") in
+coordinates ``u``, with a monomial prior ``|u|^τ`` (the Jacobians of earlier
+blow-ups included). A problem is either *local* (the RLCT at the origin) or a
+*fibre* problem (the least RLCT over all points of the exceptional divisor
+``{u_i = 0}`` of the last blow-up; the chart is one of several covering it).
+The answer is ``min`` over the pieces of (λ, −m): λ is the least value and m the
+largest multiplicity among the pieces attaining it (the zeta function is a sum
+over the pieces; Watanabe 2009, §3.4).
+
+Rules, in order, all exact (rational arithmetic, flint, z3's complete real
+arithmetic):
+
+1. *Normalise*: drop variables K does not involve; in a local problem drop the
+   factors of a generator that do not vanish at the origin (units); remove the
+   terms of a generator divisible by another generator that is a monomial (the
+   ideal does not change); a K that is ``c·Π f^{2e}`` becomes the ideal ``<Π f^e>``.
+2. *Coordinate changes*: a factor ``c·u_k + q`` (``q`` free of ``u_k``) of a
+   generator, or of a degenerate face polynomial, with ``u_k`` unweighted
+   (``τ_k = 0``) becomes a coordinate: ``u_k ↦ (u_k − q)/c`` is a polynomial
+   automorphism with constant Jacobian (e.g. (w1+w2)² + w2⁴ with
+   ``w1 ↦ w1 − w2``: λ = 3/4, Lin 2011 Remark 4.19).
+3. *Newton* (local problems): if every compact face is real non-degenerate
+   (for ideals: the face ideals have no zero on the torus; for one generator
+   ``f``: ``f_γ`` has no singular point on the torus, Lin 2011 Thm 4.18 with
+   ``λ(f²) = 1/(2 t_τ(f))``), λ = 1/t and m = the codimension of the principal face.
+4. *Factor arrangement* (fibre problems whose generators are products of
+   factors): at a point ``p`` of the divisor, let S be the coordinates and T the
+   other factors vanishing at p. When the differentials of ``u_S`` and ``f_T``
+   are independent at every such point (checked with z3), they are part of a
+   coordinate system, the ideal is monomial in them and the local (λ, m) is its
+   Newton value; the chart's value is the least over the vanishing patterns that
+   occur (each occurrence decided by z3).
+5. *Finitely many bad points* (fibre problems): where the strict transform
+   vanishes at finitely many rational points of the divisor (Gröbner basis,
+   sympy), translate to each and recurse; everywhere else the pull-back is
+   ``u^a · unit`` and the chart origin dominates (every stratum of the divisor
+   passes arbitrarily close to it).
+6. *Blow up* the origin of a local problem (the coordinates K involves): chart
+   ``i`` is ``u_j ↦ u_i u_j`` (``j ≠ i``), with Jacobian ``u_i^{n−1}``; each chart is
+   a fibre problem along ``{u_i = 0}``.
+
+Problems equal up to a permutation of the variables are solved once (memo).
+Whatever no rule decides within the budget is returned as an *open* chart with
+an upper bound (a Newton bound at one of its points), and the result is not
+exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import InputError
+from ..polynomial import Polynomial, format_polynomial
+from ..result import latex_fraction
+
+__all__ = ["BlowupChart", "BlowupResolution", "blowup_resolution"]
+
+EXACT = "exact"
+OPEN = "open"
+
+
+@dataclass(frozen=True)
+class _Val:
+    """A piece's value: exact (λ, m), or open with an upper bound; ``lam is None``
+    and ``exact`` means no pole at all (K does not vanish on the piece)."""
+
+    lam: Fraction | None
+    m: int
+    exact: bool
+    ub: Fraction | None = None
+    ubm: int = 1
+
+    @staticmethod
+    def none():
+        return _Val(None, 0, True)
+
+
+def _combine(vals) -> _Val:
+    vals = list(vals)
+    exact = all(v.exact for v in vals)
+    ex = [v for v in vals if v.exact and v.lam is not None]
+    if exact:
+        if not ex:
+            return _Val.none()
+        lam = min(v.lam for v in ex)
+        m = max(v.m for v in ex if v.lam == lam)
+        return _Val(lam, m, True, lam, m)
+    bounds = [(v.lam, v.m) for v in ex] + [(v.ub, v.ubm) for v in vals if not v.exact and v.ub is not None]
+    if not bounds:
+        return _Val(None, 0, False)
+    ub = min(b for b, _ in bounds)
+    return _Val(None, 0, False, ub, max(m for b, m in bounds if b == ub))
+
+
+@dataclass(frozen=True)
+class BlowupChart:
+    """One leaf of the resolution: the coordinate changes from the original
+    coordinates, the final generators, and how its value was decided.
+
+    Attributes
+    ----------
+    index : int
+    steps : tuple of str
+        The maps applied, in order (``"blow up (a1, a2, b1, b2) at 0, chart a1:
+        a2 ↦ a1*a2, ..."``, ``"b1 ↦ b1 - a2*b2"``, ``"a2 ↦ a2 + 1"``).
+    variables : tuple of str
+    generators : tuple of Polynomial
+        The ideal (K = Σ g²) or, in K mode, K itself, in the chart's coordinates.
+    mode : str
+        ``"ideal"`` or ``"K"``.
+    tau : tuple
+        Exponents of the prior times the Jacobian, ``|u|^τ``.
+    where : str
+        ``"at the origin"`` or ``"along {u_i = 0}"``.
+    status : str
+        ``"exact"`` or ``"open"``.
+    lambda_, multiplicity :
+        The chart's value when exact; ``upper_bound`` when open.
+    method : str
+        The rule that decided it.
+    detail : str
+    """
+
+    index: int
+    steps: tuple
+    variables: tuple
+    generators: tuple
+    mode: str
+    tau: tuple
+    where: str
+    status: str
+    lambda_: Fraction | None
+    multiplicity: int | None
+    upper_bound: Fraction | None
+    method: str
+    detail: str = ""
+
+    @property
+    def exact(self) -> bool:
+        return self.status == EXACT
+
+    def text(self) -> str:
+        gens = ", ".join(str(g) for g in self.generators)
+        what = f"<{gens}>" if self.mode == "ideal" else f"K = {gens}"
+        tau = format_polynomial({tuple(int(t) if Fraction(t).denominator == 1 else t for t in self.tau): Fraction(1)},
+                                self.variables) if all(Fraction(t).denominator == 1 for t in self.tau) else str(self.tau)
+        if self.lambda_ is not None:
+            val = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact else f"λ <= {self.upper_bound}"
+        else:
+            val = "no pole" if self.exact else (f"λ <= {self.upper_bound}" if self.upper_bound is not None else "open")
+        return f"{what}, prior·Jacobian {tau}, {self.where}: {val} [{self.method}{': ' + self.detail if self.detail else ''}]"
+
+    def __str__(self):
+        path = " ; ".join(self.steps) if self.steps else "(original coordinates)"
+        return f"chart {self.index}: {path}\n    {self.text()}"
+
+    def _repr_latex_(self):
+        lam = latex_fraction(self.lambda_) if self.lambda_ is not None else "?"
+        return f"$\\text{{chart {self.index}}}: \\lambda = {lam}$"
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "steps": list(self.steps), "variables": list(self.variables),
+                "generators": [str(g) for g in self.generators], "mode": self.mode,
+                "tau": [str(t) for t in self.tau], "where": self.where, "status": self.status,
+                "lambda": str(self.lambda_) if self.lambda_ is not None else None, "m": self.multiplicity,
+                "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
+                "method": self.method, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class BlowupResolution:
+    """The outcome of :func:`blowup_resolution`.
+
+    Attributes
+    ----------
+    polynomial : Polynomial
+        K in local coordinates.
+    charts : tuple of BlowupChart
+        Every leaf, decided or open.
+    exact : bool
+    lambda_, multiplicity : exact values (None when not exact)
+    upper_bound, upper_bound_multiplicity : the best proven upper bound
+    blowups, depth, memo_hits : int
+        Size of the search.
+    reason : str or None
+        Why it is not exact.
+    seconds : float
+    """
+
+    polynomial: Polynomial
+    tau: tuple
+    charts: tuple
+    exact: bool
+    lambda_: Fraction | None
+    multiplicity: int | None
+    upper_bound: Fraction | None
+    upper_bound_multiplicity: int | None
+    blowups: int
+    depth: int
+    memo_hits: int
+    reason: str | None = None
+    seconds: float = field(default=0.0, compare=False)
+    coordinates: tuple | None = None
+
+    @property
+    def open_charts(self) -> tuple:
+        return tuple(c for c in self.charts if not c.exact)
+
+    def __str__(self):
+        head = (f"blow-up resolution of K = {self.polynomial}: {self.blowups} blow-ups, {len(self.charts)} charts, "
+                f"depth {self.depth}, {self.memo_hits} repeated charts; ")
+        head += (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
+                 else f"λ <= {self.upper_bound} (not exact: {self.reason})")
+        rows = [head]
+        if self.coordinates:
+            rows.append("local coordinates: " + "; ".join(self.coordinates))
+        rows += [str(c) for c in self.charts]
+        return "\n".join(rows)
+
+    def __repr__(self):
+        v = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact else f"λ <= {self.upper_bound}, not exact"
+        return f"<BlowupResolution: {len(self.charts)} charts, {self.blowups} blow-ups, {v}>"
+
+    def to_dict(self) -> dict:
+        return {"kind": "blowup", "polynomial": str(self.polynomial), "exact": self.exact,
+                "lambda": str(self.lambda_) if self.lambda_ is not None else None, "m": self.multiplicity,
+                "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
+                "blowups": self.blowups, "depth": self.depth, "memo_hits": self.memo_hits,
+                "reason": self.reason, "charts": [c.to_dict() for c in self.charts]}
+
+
+# ---------------------------------------------------------------------------------
+# problems
+
+
+@dataclass(frozen=True)
+class _Prob:
+    gens: tuple  # Polynomials in the same variables
+    mode: str  # "ideal" | "K"
+    tau: tuple  # Fractions
+    fibre: int | None  # None: local at the origin
+    steps: tuple = ()
+    depth: int = 0
+
+    @property
+    def variables(self):
+        return self.gens[0].variables
+
+    @property
+    def d(self):
+        return self.gens[0].nvars
+
+    def replace(self, **kw):
+        data = dict(gens=self.gens, mode=self.mode, tau=self.tau, fibre=self.fibre, steps=self.steps, depth=self.depth)
+        data.update(kw)
+        return _Prob(**data)
+
+    def K(self) -> Polynomial:
+        if self.mode == "K":
+            return self.gens[0]
+        return sum((g * g for g in self.gens[1:]), self.gens[0] * self.gens[0])
+
+
+def _var(name, variables) -> Polynomial:
+    i = variables.index(name)
+    return Polynomial({tuple(1 if j == i else 0 for j in range(len(variables))): Fraction(1)}, variables)
+
+
+def _monomial_content(p: Polynomial) -> tuple:
+    exps = p.exponents
+    return tuple(min(e[j] for e in exps) for j in range(p.nvars))
+
+
+def _divide_monomial(p: Polynomial, c) -> Polynomial:
+    return Polynomial({tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}, p.variables)
+
+
+def _is_monomial(p: Polynomial) -> bool:
+    return len(p) == 1
+
+
+def _coordinate_index(f: Polynomial):
+    """j if f is (a constant times) the variable u_j, else None."""
+    if len(f) != 1:
+        return None
+    (e,) = f.exponents
+    if sum(e) == 1:
+        return e.index(1)
+    return None
+
+
+def _canonical_factor(f: Polynomial) -> Polynomial:
+    exps = sorted(f.exponents, reverse=True)
+    c = f.coefficient(exps[0])
+    return Polynomial({e: v / c for e, v in f.terms.items()}, f.variables)
+
+
+class _Budget(Exception):
+    pass
+
+
+class _Engine:
+    def __init__(self, seconds, max_charts, max_depth, timeout):
+        self.start = time.perf_counter()
+        self.deadline = self.start + seconds
+        self.max_charts = max_charts
+        self.max_depth = max_depth
+        self.timeout = timeout
+        self.leaves: list = []
+        self.memo: dict = {}
+        self.blowups = 0
+        self.memo_hits = 0
+        self.depth = 0
+        self.out_of_budget = False
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def over(self) -> bool:
+        if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
+            self.out_of_budget = True
+            return True
+        return False
+
+    def leaf(self, prob: _Prob, val: _Val, method: str, detail: str = "") -> _Val:
+        where = "at the origin" if prob.fibre is None else f"along {{{prob.variables[prob.fibre]} = 0}}"
+        self.leaves.append(BlowupChart(
+            len(self.leaves) + 1, prob.steps, prob.variables, prob.gens, prob.mode, prob.tau, where,
+            EXACT if val.exact else OPEN, val.lam if val.exact else None, val.m if val.exact else None,
+            val.lam if val.exact else val.ub, method, detail))
+        self.depth = max(self.depth, prob.depth)
+        return val
+
+    def open(self, prob: _Prob, reason: str) -> _Val:
+        ub, ubm = self.quick_bound(prob)
+        return self.leaf(prob, _Val(None, 0, False, ub, ubm), "open", reason)
+
+    def quick_bound(self, prob: _Prob):
+        """An upper bound: the Newton bound at the origin of the chart (a point of it)."""
+        from ..newton.polyhedron import NewtonPolyhedron
+
+        try:
+            K = prob.K()
+            if K.coefficient((0,) * K.nvars):
+                return None, 1
+            D = NewtonPolyhedron(K).distance(prob.tau)
+            return 1 / D.t, D.codimension
+        except Exception:  # pragma: no cover - a bound is optional
+            return None, 1
+
+    # -- memo -------------------------------------------------------------------------------
+    def key(self, prob: _Prob):
+        d = prob.d
+
+        def sig(j):
+            col = sorted(tuple((e[j], str(c)) for e, c in g.terms.items()) for g in prob.gens)
+            return (str(prob.tau[j]), prob.fibre == j, tuple(col))
+
+        sigs = [sig(j) for j in range(d)]
+        order = sorted(range(d), key=lambda j: sigs[j])
+        groups = [list(g) for _, g in itertools.groupby(order, key=lambda j: sigs[j])]
+        count = 1
+        for g in groups:
+            for k in range(2, len(g) + 1):
+                count *= k
+        if count > 720:
+            perms = [order]
+        else:
+            perms = [list(itertools.chain(*c)) for c in itertools.product(*[itertools.permutations(g) for g in groups])]
+        best = None
+        for perm in perms:
+            gens = tuple(sorted(tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
+                                for g in prob.gens))
+            rep = (prob.mode, tuple(prob.tau[j] for j in perm),
+                   None if prob.fibre is None else perm.index(prob.fibre), gens)
+            if best is None or repr(rep) < repr(best):
+                best = rep
+        return repr(best)
+
+    # -- entry points -----------------------------------------------------------------------
+    def solve(self, prob: _Prob) -> _Val:
+        if self.over():
+            return self.open(prob, "budget exhausted")
+        prob = self.normalise(prob)
+        if prob is None:
+            return _Val.none()
+        if isinstance(prob, _Val):
+            return prob
+        k = self.key(prob)
+        if k in self.memo:
+            self.memo_hits += 1
+            val, idx = self.memo[k]
+            return self.leaf(prob, val, "same as an earlier chart up to renaming variables",
+                             f"chart {idx}" if idx else "")
+        before = len(self.leaves)
+        val = self.local(prob) if prob.fibre is None else self.fibre(prob)
+        self.memo[k] = (val, before + 1 if len(self.leaves) == before + 1 else None)
+        return val
+
+    # -- normalisation ----------------------------------------------------------------------
+    def normalise(self, prob: _Prob):
+        gens = [g for g in prob.gens if not g.is_zero()]
+        if not gens:
+            return None
+        mode = prob.mode
+        local = prob.fibre is None
+        if mode == "K":
+            K = gens[0]
+            c, fs = K.factor()
+            if c > 0 and fs and all(e % 2 == 0 for _, e in fs):
+                g = Polynomial({(0,) * K.nvars: Fraction(1)}, K.variables)
+                for f, e in fs:
+                    g = g * f ** (e // 2)
+                gens, mode = [g], "ideal"
+        if mode == "ideal":
+            new = []
+            for g in gens:
+                if local:
+                    c, fs = g.factor()
+                    g2 = Polynomial({(0,) * g.nvars: c}, g.variables)
+                    for f, e in fs:
+                        if f.coefficient((0,) * f.nvars) == 0:
+                            g2 = g2 * f ** e
+                    g = g2
+                new.append(g)
+            gens = new
+            if local and any(len(g) == 1 and sum(g.exponents[0]) == 0 for g in gens):
+                return _Val.none()  # a unit generator: K does not vanish here
+            gens = self.reduce(gens)
+        # drop variables that K does not involve
+        used = [j for j in range(prob.d) if any(e[j] for g in gens for e in g.exponents)]
+        if prob.fibre is not None and prob.fibre not in used:  # pragma: no cover - the divisor always divides K
+            used.append(prob.fibre)
+            used.sort()
+        if len(used) < prob.d:
+            names = tuple(prob.variables[j] for j in used)
+            gens = [Polynomial({tuple(e[j] for j in used): c for e, c in g.terms.items()}, names) for g in gens]
+            tau = tuple(prob.tau[j] for j in used)
+            fibre = used.index(prob.fibre) if prob.fibre is not None else None
+        else:
+            tau, fibre = prob.tau, prob.fibre
+        if not gens[0].nvars:
+            return None
+        return prob.replace(gens=tuple(gens), mode=mode, tau=tau, fibre=fibre)
+
+    @staticmethod
+    def reduce(gens):
+        """Remove from each generator the terms divisible by a monomial generator."""
+        monos = [g.exponents[0] for g in gens if len(g) == 1]
+        out = []
+        seen = set()
+        for g in gens:
+            if len(g) == 1:
+                e = g.exponents[0]
+                if any(m != e and all(x >= y for x, y in zip(e, m)) for m in monos):
+                    continue  # divisible by another monomial generator
+                if e in seen:
+                    continue
+                seen.add(e)
+                out.append(Polynomial({e: Fraction(1)}, g.variables))
+                continue
+            keep = {e: c for e, c in g.terms.items() if not any(all(x >= y for x, y in zip(e, m)) for m in monos)}
+            if keep:
+                out.append(Polynomial(keep, g.variables))
+        # drop duplicates up to a constant
+        uniq, keys = [], set()
+        for g in out:
+            k = _canonical_factor(g)
+            if k not in keys:
+                keys.add(k)
+                uniq.append(g)
+        return uniq
+
+    # -- coordinate changes -------------------------------------------------------------------
+    def substitution(self, prob: _Prob, candidates):
+        """Find a polynomial ``f = c·u_k + q`` among ``candidates`` that can become a
+        coordinate; return the changed problem or None."""
+        d = prob.d
+        for f in sorted(candidates, key=len):
+            if _coordinate_index(f) is not None or len(f) < 2:
+                continue
+            if prob.fibre is None and f.coefficient((0,) * d):
+                continue
+            for k in range(d):
+                if k == prob.fibre or prob.tau[k] != 0:
+                    continue
+                lin = [(e, c) for e, c in f.terms.items() if e[k]]
+                if len(lin) != 1 or sum(lin[0][0]) != 1:
+                    continue
+                q = Polynomial({e: c for e, c in f.terms.items() if not e[k]}, f.variables)
+                if q.is_zero() or all(sum(e) == 0 for e in q.exponents):
+                    continue  # a translate u_k + const: handled as a factor, not a coordinate change
+                c = lin[0][1]
+                names = prob.variables
+                uk = _var(names[k], names)
+                image = (uk - q) * Polynomial({(0,) * d: 1 / c}, names)
+                subs = [image if j == k else _var(names[j], names) for j in range(d)]
+                gens = tuple(g.compose(subs, names) for g in prob.gens)
+                rhs = format_polynomial(image.terms, names)
+                return prob.replace(gens=gens, steps=prob.steps + (f"{names[k]} ↦ {rhs}",))
+        return None
+
+    def factors(self, prob: _Prob):
+        out = []
+        for g in prob.gens:
+            if len(g) > 1:
+                _, fs = g.factor()
+                out += [f for f, _ in fs]
+        return out
+
+    # -- local problems --------------------------------------------------------------------------
+    def local(self, prob: _Prob) -> _Val:
+        for _ in range(prob.d):
+            new = self.substitution(prob, self.factors(prob))
+            if new is None:
+                break
+            prob = self.normalise(new)
+            if prob is None or isinstance(prob, _Val):
+                return prob or _Val.none()
+        res = self.newton(prob)
+        if res[0] == "exact":
+            return self.leaf(prob, res[1], res[2], res[3])
+        # a degenerate face polynomial with a factor c·u_k + q: make it a coordinate
+        faces = res[4]
+        for _ in range(prob.d):
+            new = self.substitution(prob, [f for fp in faces for f, _ in fp.factor()[1]]) if faces else None
+            if new is None:
+                break
+            new = self.normalise(new)
+            if new is None or isinstance(new, _Val):
+                return new or _Val.none()
+            prob = new
+            res = self.newton(prob)
+            if res[0] == "exact":
+                return self.leaf(prob, res[1], res[2], res[3])
+            faces = res[4]
+        if prob.depth >= self.max_depth:
+            return self.open(prob, f"depth limit {self.max_depth} reached")
+        return self.blow_up(prob)
+
+    def newton(self, prob: _Prob):
+        """("exact", val, method, detail) or ("open", bound, ..., degenerate face polynomials)."""
+        from ..newton.nondegeneracy import DEGENERATE, NONDEGENERATE, run_checks
+        from ..newton.polyhedron import NewtonPolyhedron
+
+        K = prob.K()
+        P = NewtonPolyhedron(K)
+        D = P.distance(prob.tau)
+        if len(P.vertices) == 1:
+            return ("exact", _Val(1 / D.t, D.codimension, True, 1 / D.t, D.codimension), "monomial",
+                    f"K = {format_polynomial({P.vertices[0]: K.coefficient(P.vertices[0])}, K.variables)} · unit")
+        budget = max(0.5, min(20.0, self.deadline - time.perf_counter()))
+        zero = (0,) * prob.d
+        if prob.mode == "ideal":
+            rep = run_checks(P, mode="ideal", generators=list(prob.gens), signs=zero, timeout=self.timeout,
+                             budget=budget, first=(D.face,))
+        else:
+            rep = run_checks(P, mode="nonnegative", signs=zero, timeout=self.timeout, budget=budget, first=(D.face,))
+        if rep.status == NONDEGENERATE:
+            return ("exact", _Val(1 / D.t, D.codimension, True, 1 / D.t, D.codimension), "newton",
+                    f"non-degenerate; t = {D.t}, principal face of codimension {D.codimension}")
+        if prob.mode == "ideal" and len(prob.gens) == 1:
+            f = prob.gens[0]
+            Pf = NewtonPolyhedron(f)
+            Df = Pf.distance(prob.tau)
+            rf = run_checks(Pf, mode="singular", signs=zero, timeout=self.timeout, budget=budget, first=(Df.face,))
+            if rep.status == DEGENERATE and rf.status == NONDEGENERATE and 1 / (2 * Df.t) != Fraction(1, 2):
+                # f changes sign: its smooth zeros on the torus give the pole 1/2 of
+                # order 1; the toric divisors give 1/(2t) with the codimension.
+                if 1 / (2 * Df.t) < Fraction(1, 2):
+                    lam, m = 1 / (2 * Df.t), Df.codimension
+                else:
+                    lam, m = Fraction(1, 2), 1
+                return ("exact", _Val(lam, m, True, lam, m), "newton (f non-degenerate)",
+                        f"K = f² with f = {f} non-degenerate (no singular point of a face polynomial on the torus); "
+                        f"t(f) = {Df.t}, λ = min(1/(2t), 1/2)")
+        faces = [c.face.polynomial for c in rep.checks if c.status == DEGENERATE]
+        return ("open", 1 / D.t, D.codimension, None, faces)
+
+    def blow_up(self, prob: _Prob) -> _Val:
+        self.blowups += 1
+        d = prob.d
+        names = prob.variables
+        total = sum(Fraction(t) for t in prob.tau) + d - 1
+        vals = []
+        for i in range(d):
+            subs = [_var(names[j], names) * (_var(names[i], names) if j != i else 1) for j in range(d)]
+            gens = tuple(g.compose(subs, names) for g in prob.gens)
+            tau = tuple(total if j == i else prob.tau[j] for j in range(d))
+            maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in range(d) if j != i)
+            step = f"blow up ({', '.join(names)}) at 0, chart {names[i]}: {maps}"
+            vals.append(self.solve(_Prob(gens, prob.mode, tau, i, prob.steps + (step,), prob.depth + 1)))
+        return _combine(vals)
+
+    # -- fibre problems --------------------------------------------------------------------------
+    def fibre(self, prob: _Prob) -> _Val:
+        for _ in range(prob.d):
+            new = self.substitution(prob, self.factors(prob))
+            if new is None:
+                break
+            new = self.normalise(new)
+            if new is None or isinstance(new, _Val):
+                return new or _Val.none()
+            prob = new
+        if prob.mode == "ideal":
+            v = self.arrangement(prob)
+            if v is not None:
+                return v
+        return self.bad_points(prob)
+
+    def arrangement(self, prob: _Prob):
+        """Rule 4; None when it does not apply."""
+        d = prob.d
+        coords_used = set()
+        others = []
+        gen_factors = []
+        for g in prob.gens:
+            c, fs = g.factor()
+            parts = []
+            for f, e in fs:
+                j = _coordinate_index(f)
+                if j is not None:
+                    coords_used.add(j)
+                    parts.append(("u", j, e))
+                else:
+                    f = _canonical_factor(f)
+                    if f not in others:
+                        others.append(f)
+                    parts.append(("f", others.index(f), e))
+            gen_factors.append(parts)
+        if len(others) > 6:
+            return None
+        # each non-coordinate factor must be usable as a coordinate where it vanishes
+        rel = sorted(coords_used | {j for j in range(d) if prob.tau[j]} | {prob.fibre})
+        free_rel = [j for j in rel if j != prob.fibre]
+        from .z3tools import exists_point, jacobian_degenerate
+
+        patterns = []
+        for T in itertools.chain.from_iterable(itertools.combinations(range(len(others)), k)
+                                                for k in range(min(len(others), d) + 1)):
+            for r in range(len(free_rel) + 1):
+                for Sx in itertools.combinations(free_rel, r):
+                    if self.over():
+                        return self.open(prob, "budget exhausted (factor arrangement)")
+                    S = set(Sx) | {prob.fibre}
+                    if not T and len(S) < len(rel):
+                        continue  # pure coordinate strata: dominated by the origin of the chart
+                    zero = sorted(S)
+                    nonzero = [j for j in rel if j not in S]
+                    ok = exists_point(d, zero=zero, nonzero=nonzero, vanish=[others[t] for t in T],
+                                      nonvanish=[others[t] for t in range(len(others)) if t not in T],
+                                      timeout=self.timeout)
+                    if ok is None:
+                        return None
+                    if not ok:
+                        continue
+                    if T:
+                        bad = jacobian_degenerate(d, zero=zero, nonzero=nonzero, fs=[others[t] for t in T],
+                                                  nonvanish=[others[t] for t in range(len(others)) if t not in T],
+                                                  timeout=self.timeout)
+                        if bad is None or bad:
+                            return None  # not transversal somewhere (or undecided): other rules
+                    patterns.append((tuple(zero), T))
+        vals = []
+        descr = []
+        for zero, T in patterns:
+            v = self.monomial_value(prob, gen_factors, zero, T)
+            vals.append(v)
+            descr.append((zero, T, v))
+        val = _combine(vals)
+        if val.exact and val.lam is not None:
+            best = [z for z in descr if z[2].lam == val.lam and z[2].m == val.m][0]
+            where = ", ".join([prob.variables[j] for j in best[0]] + [f"({others[t]})" for t in best[1]])
+            detail = (f"{len(patterns)} vanishing patterns on the divisor; least at {where} = 0"
+                      + (f"; factors {', '.join(str(f) for f in others)} are transversal coordinates there" if others else ""))
+        else:
+            detail = f"{len(patterns)} vanishing patterns"
+        return self.leaf(prob, val, "factor arrangement", detail)
+
+    def monomial_value(self, prob, gen_factors, zero, T) -> _Val:
+        from ..newton.polyhedron import NewtonPolyhedron
+
+        cols = [("u", j) for j in zero] + [("f", t) for t in T]
+        names = tuple(f"x{k}" for k in range(len(cols)))
+        terms = {}
+        for parts in gen_factors:
+            e = [0] * len(cols)
+            for kind, idx, mult in parts:
+                if (kind, idx) in cols:
+                    e[cols.index((kind, idx))] += 2 * mult
+            terms[tuple(e)] = Fraction(1)
+        if any(not any(e) for e in terms):
+            return _Val.none()
+        tau = tuple(prob.tau[j] for j in zero) + (0,) * len(T)
+        D = NewtonPolyhedron(Polynomial(terms, names)).distance(tau)
+        return _Val(1 / D.t, D.codimension, True, 1 / D.t, D.codimension)
+
+    def bad_points(self, prob: _Prob) -> _Val:
+        """Rule 5."""
+        from .z3tools import real_zeros
+
+        d, i = prob.d, prob.fibre
+        if prob.mode == "ideal":
+            c = tuple(min(_monomial_content(g)[j] for g in prob.gens) for j in range(d))
+            strict = [_divide_monomial(g, c) for g in prob.gens]
+            a = tuple(2 * x for x in c)
+            system = strict
+        else:
+            K = prob.gens[0]
+            a = _monomial_content(K)
+            strict = [_divide_monomial(K, a)]
+            system = strict + [strict[0].derivative(j) for j in range(d) if j != i]
+        names = prob.variables
+        on_fibre = [Polynomial({e: v for e, v in g.terms.items() if e[i] == 0}, names) for g in system]
+        pts = real_zeros(on_fibre, fix_zero=[i], timeout=self.timeout)
+        if pts is None:
+            return self.open(prob, "the strict transform vanishes on a positive-dimensional set of the divisor "
+                                   "(or at irrational points) that no rule resolves")
+        vals = []
+        origin = tuple([0] * d)
+        if origin not in pts:
+            ratios = [(Fraction(prob.tau[j]) + 1) / a[j] for j in range(d) if a[j]]
+            lam = min(ratios)
+            vals.append(_Val(lam, ratios.count(lam), True, lam, ratios.count(lam)))
+        before = len(self.leaves)
+        if origin not in pts:
+            mono = format_polynomial({a: Fraction(1)}, names)
+            self.leaf(prob, vals[0], "normal crossing",
+                      f"K = {mono} · unit off {len(pts)} point(s) of the divisor" if pts else f"K = {mono} · unit")
+        for p in pts:
+            if self.over():
+                vals.append(self.open(prob, "budget exhausted"))
+                break
+            if any(p):
+                subs = [_var(names[j], names) + Polynomial({(0,) * d: Fraction(p[j])}, names) for j in range(d)]
+                gens = tuple(g.compose(subs, names) for g in prob.gens)
+                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
+                shift = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}" for j in range(d) if p[j])
+                steps = prob.steps + (shift,)
+            else:
+                gens, tau, steps = prob.gens, prob.tau, prob.steps + ("at the origin of the chart",)
+            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
+        del before
+        return _combine(vals)
+
+
+def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
+                      seconds: float = 60.0, max_charts: int = 2000, max_depth: int = 6,
+                      timeout: float = 5.0) -> BlowupResolution:
+    """Resolve a (possibly Newton-degenerate) K by blow-ups and read off (λ, m).
+
+    Parameters
+    ----------
+    K, ideal, at, prior, domain, variables
+        As for :func:`rlct.rlct`. A domain with boundary is not supported here
+        (the result says so).
+    seconds, max_charts, max_depth : budget
+        Every run ends: what is left when the budget runs out is reported as
+        open charts, and the result is not exact.
+    timeout : float
+        Seconds per z3 decision.
+
+    Returns
+    -------
+    BlowupResolution
+        ``exact`` with (λ, m) when every chart is decided; otherwise the best
+        upper bound and the open charts.
+
+    Examples
+    --------
+    >>> from rlct.resolution import blowup_resolution
+    >>> R = blowup_resolution("(w1 + w2)**2 + w2**4")      # Lin 2011, Remark 4.19
+    >>> R.exact, R.lambda_, R.multiplicity
+    (True, Fraction(3, 4), 1)
+    >>> print(R.charts[0])
+    chart 1: w1 ↦ w1 - w2
+        K = w1**2 + w2**4, prior·Jacobian 1, at the origin: λ = 3/4, m = 1 [newton: non-degenerate; t = 4/3, principal face of codimension 1]
+    >>> R = blowup_resolution(ideal=["a1*b1 + a2*b2", "a1*b1**3 + a2*b2**3"])   # tanh, H = 2
+    >>> R.lambda_, R.multiplicity
+    (Fraction(2, 3), 1)
+    """
+    from ..api import _prepare
+
+    for name, val in (("seconds", seconds), ("timeout", timeout)):
+        if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
+            raise InputError(f"{name} must be a positive number of seconds, got {val!r}")
+    for name, val in (("max_charts", max_charts), ("max_depth", max_depth)):
+        if not isinstance(val, int) or isinstance(val, bool) or val < 1:
+            raise InputError(f"{name} must be a positive integer, got {val!r}")
+    loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
+    Kl = loc.polynomial
+    eng = _Engine(seconds, max_charts, max_depth, timeout)
+    if any(loc.signs):
+        val = _Val(None, 0, False, None)
+        reason = "blow-ups on a domain with boundary are not implemented"
+    else:
+        if loc.generators is not None:
+            root = _Prob(tuple(loc.generators), "ideal", tuple(Fraction(t) for t in loc.tau), None)
+        else:
+            root = _Prob((Kl,), "K", tuple(Fraction(t) for t in loc.tau), None)
+        val = eng.solve(root)
+        reason = None
+        if not val.exact:
+            n = sum(1 for c in eng.leaves if not c.exact)
+            reason = (f"{n} of {len(eng.leaves)} charts open"
+                      + (" (budget exhausted)" if eng.out_of_budget else ""))
+    return BlowupResolution(
+        Kl, loc.tau, tuple(eng.leaves), val.exact and val.lam is not None,
+        val.lam if val.exact else None, val.m if val.exact else None,
+        val.lam if val.exact else val.ub, val.m if val.exact else (val.ubm if val.ub is not None else None),
+        eng.blowups, eng.depth, eng.memo_hits, reason, time.perf_counter() - eng.start, loc.coordinates)
