@@ -477,57 +477,128 @@ class _Engine:
 
     # -- coordinate changes -------------------------------------------------------------------
     def substitution(self, prob: _Prob, candidates):
-        """Find a polynomial ``f = c·u_k + q`` among ``candidates`` that can become a
-        coordinate; return the changed problem or None."""
+        """Find a polynomial ``f = u_k·(c + r) + q`` among ``candidates`` (``c`` a
+        nonzero constant, ``q`` and ``r`` free of ``u_k``) that can become the
+        coordinate ``u_k``; return the changed problem or None.
+
+        With ``r = 0`` the change ``u_k ↦ (u_k − q)/c`` is a polynomial
+        automorphism (allowed in fibre problems). With ``r(0) = 0`` it is a local
+        analytic change near the origin (local problems only): ``c + r`` is a
+        unit there, so each generator ``h`` is replaced by
+        ``(c + r)^D · h(u_k ↦ (u_k − q)/(c + r))`` (``D = deg_{u_k} h``, even in K
+        mode), which is a polynomial generating the same ideal locally.
+        """
         d = prob.d
+        local = prob.fibre is None
+        zero = (0,) * d
         for f in sorted(candidates, key=len):
             if _coordinate_index(f) is not None or len(f) < 2:
                 continue
-            if prob.fibre is None and f.coefficient((0,) * d):
+            if local and f.coefficient(zero):
                 continue
             for k in range(d):
                 if k == prob.fibre or prob.tau[k] != 0:
                     continue
-                lin = [(e, c) for e, c in f.terms.items() if e[k]]
-                if len(lin) != 1 or sum(lin[0][0]) != 1:
+                with_k = {e: c for e, c in f.terms.items() if e[k]}
+                if not with_k or any(e[k] != 1 for e in with_k):
                     continue
-                q = Polynomial({e: c for e, c in f.terms.items() if not e[k]}, f.variables)
+                unit_k = tuple(1 if j == k else 0 for j in range(d))
+                c = with_k.get(unit_k)
+                if not c:
+                    continue
+                r = Polynomial({tuple(x - (1 if j == k else 0) for j, x in enumerate(e)): v / c
+                                for e, v in with_k.items() if e != unit_k}, f.variables)
+                if not r.is_zero() and not local:
+                    continue
+                q = Polynomial({e: v for e, v in f.terms.items() if not e[k]}, f.variables)
                 if q.is_zero() or all(sum(e) == 0 for e in q.exponents):
                     continue  # a translate u_k + const: handled as a factor, not a coordinate change
-                c = lin[0][1]
                 names = prob.variables
+                one = Polynomial({zero: Fraction(1)}, names)
                 uk = _var(names[k], names)
-                image = (uk - q) * Polynomial({(0,) * d: 1 / c}, names)
-                subs = [image if j == k else _var(names[j], names) for j in range(d)]
-                gens = tuple(g.compose(subs, names) for g in prob.gens)
-                rhs = format_polynomial(image.terms, names)
-                return prob.replace(gens=gens, steps=prob.steps + (f"{names[k]} ↦ {rhs}",))
-        return None
+                num = (uk - q) * Polynomial({zero: 1 / c}, names)  # (u_k - q)/c
+                den = one + r  # (c + r)/c, a unit near the origin
+                gens = tuple(self._rational_substitute(g, k, num, den, prob.mode == "K") for g in prob.gens)
+                if r.is_zero():
+                    step = f"{names[k]} ↦ {format_polynomial(num.terms, names)}"
+                else:
+                    step = (f"{names[k]} ↦ ({format_polynomial(num.terms, names)})/({format_polynomial(den.terms, names)}) "
+                            f"near 0 (generators times powers of the unit {format_polynomial(den.terms, names)})")
+                yield prob.replace(gens=gens, steps=prob.steps + (step,))
+
+    def improve(self, prob: _Prob, candidates):
+        """Apply coordinate changes from ``candidates`` while each one makes more
+        generators monomials or, failing that, lowers the total number of terms
+        (so the loop ends and never undoes itself)."""
+        def measure(p):
+            return (-sum(1 for g in p.gens if len(g) == 1), sum(len(g) for g in p.gens))
+
+        size = measure(prob)
+        for _ in range(2 * prob.d):
+            for new in self.substitution(prob, candidates(prob)):
+                new = self.normalise(new)
+                if new is None or isinstance(new, _Val):
+                    return new or _Val.none()
+                n = measure(new)
+                if n < size:
+                    prob, size = new, n
+                    break
+            else:
+                break
+        return prob
+
+    @staticmethod
+    def _rational_substitute(h: Polynomial, k: int, num: Polynomial, den: Polynomial, even: bool) -> Polynomial:
+        """``den^D · h(u_k = num/den)`` with ``D = deg_{u_k} h`` (rounded up to even)."""
+        D = max((e[k] for e in h.exponents), default=0)
+        if even and D % 2:
+            D += 1
+        names = h.variables
+        parts = {}
+        for e, c in h.terms.items():
+            rest = tuple(0 if j == k else x for j, x in enumerate(e))
+            parts.setdefault(e[k], {})[rest] = c
+        total = Polynomial({}, names)
+        for p, terms in parts.items():
+            total = total + Polynomial(terms, names) * num ** p * den ** (D - p)
+        return total
 
     def factors(self, prob: _Prob):
+        """Candidates for coordinate changes: the irreducible factors of the
+        generators, then the coefficients of a variable that occurs linearly
+        (e.g. ``a22 − a12·a21`` in ``b12·(a22 − a12·a21) + ...``)."""
         out = []
         for g in prob.gens:
             if len(g) > 1:
                 _, fs = g.factor()
                 out += [f for f, _ in fs]
+        for g in prob.gens:
+            c = _monomial_content(g)
+            for j in range(prob.d):
+                lin = {e: v for e, v in g.terms.items() if e[j] == c[j] + 1}
+                if len(lin) > 1 and len(lin) < len(g) + 1:
+                    coef = Polynomial({tuple(x - (1 if i == j else 0) for i, x in enumerate(e)): v
+                                       for e, v in lin.items()}, g.variables)
+                    cc = _monomial_content(coef)
+                    coef = _divide_monomial(coef, cc)
+                    if len(coef) > 1:
+                        out.append(coef)
         return out
 
     # -- local problems --------------------------------------------------------------------------
     def local(self, prob: _Prob) -> _Val:
-        for _ in range(prob.d):
-            new = self.substitution(prob, self.factors(prob))
-            if new is None:
-                break
-            prob = self.normalise(new)
-            if prob is None or isinstance(prob, _Val):
-                return prob or _Val.none()
+        prob = self.improve(prob, self.factors)
+        if isinstance(prob, _Val):
+            return prob
         res = self.newton(prob)
         if res[0] == "exact":
             return self.leaf(prob, res[1], res[2], res[3])
         # a degenerate face polynomial with a factor c·u_k + q: make it a coordinate
         faces = res[4]
         for _ in range(prob.d):
-            new = self.substitution(prob, [f for fp in faces for f, _ in fp.factor()[1]]) if faces else None
+            if not faces:
+                break
+            new = next(iter(self.substitution(prob, [f for fp in faces for f, _ in fp.factor()[1]])), None)
             if new is None:
                 break
             new = self.normalise(new)
@@ -598,19 +669,58 @@ class _Engine:
 
     # -- fibre problems --------------------------------------------------------------------------
     def fibre(self, prob: _Prob) -> _Val:
-        for _ in range(prob.d):
-            new = self.substitution(prob, self.factors(prob))
-            if new is None:
-                break
-            new = self.normalise(new)
-            if new is None or isinstance(new, _Val):
-                return new or _Val.none()
-            prob = new
+        prob = self.improve(prob, self.factors)
+        if isinstance(prob, _Val):
+            return prob
         if prob.mode == "ideal":
+            v = self.separable(prob)
+            if v is not None:
+                return v
             v = self.arrangement(prob)
             if v is not None:
                 return v
         return self.bad_points(prob)
+
+    def separable(self, prob: _Prob):
+        """``g_k = u^c · P_k(x)`` with the ``P_k`` homogeneous in variables ``x``
+        disjoint from the divisor and from ``u^c``: K = u^{2c} K'(x), so (product
+        rule for disjoint variables) the chart's value combines the monomial value
+        of ``u^{2c}`` with the RLCT of ``<P_k>`` at ``x = 0``; a homogeneous ideal
+        is invariant under scaling, so no point of the divisor is worse than the
+        origin (lower semicontinuity)."""
+        d = prob.d
+        c = tuple(min(_monomial_content(g)[j] for g in prob.gens) for j in range(d))
+        U = {j for j in range(d) if c[j]} | {prob.fibre}
+        P = [_divide_monomial(g, c) for g in prob.gens]
+        X = sorted({j for p in P for e in p.exponents for j in range(d) if e[j]})
+        if not X or U & set(X):
+            return None
+        if any(len({sum(e) for e in p.exponents}) != 1 for p in P):
+            return None
+        ratios = [((Fraction(prob.tau[j]) + 1) / (2 * c[j]), j) for j in sorted(U) if c[j]]
+        lam_u = min(r for r, _ in ratios)
+        m_u = sum(1 for r, _ in ratios if r == lam_u)
+        names = tuple(prob.variables[j] for j in X)
+        sub = [Polynomial({tuple(e[j] for j in X): v for e, v in p.terms.items()}, names) for p in P]
+        if any(len(p) == 1 and sum(p.exponents[0]) == 0 for p in sub):
+            return self.leaf(prob, _Val(lam_u, m_u, True, lam_u, m_u), "monomial", "K = u^a · unit")
+        mono = format_polynomial({tuple(2 * x for x in c): Fraction(1)}, prob.variables)
+        step = f"K = {mono} · K'({', '.join(names)}) with K' = Σ P_k², P_k homogeneous (product rule)"
+        vx = self.solve(_Prob(tuple(sub), "ideal", tuple(prob.tau[j] for j in X), None,
+                              prob.steps + (step,), prob.depth + 1))
+        if vx.exact:
+            if vx.lam is None or lam_u < vx.lam:
+                val = _Val(lam_u, m_u, True, lam_u, m_u)
+            elif vx.lam < lam_u:
+                val = vx
+            else:
+                val = _Val(lam_u, m_u + vx.m, True, lam_u, m_u + vx.m)
+        else:
+            ub = lam_u if vx.ub is None else min(lam_u, vx.ub)
+            val = _Val(None, 0, False, ub, 1)
+        return self.leaf(prob, val, "product rule",
+                         f"{mono}: λ = {lam_u} (m = {m_u}); K' at 0: " +
+                         (f"λ = {vx.lam}, m = {vx.m}" if vx.exact else f"open (λ <= {vx.ub})"))
 
     def arrangement(self, prob: _Prob):
         """Rule 4; None when it does not apply."""
