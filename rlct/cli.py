@@ -24,7 +24,11 @@ DEMO = [
     ("sum rule", "(w1*w2)**2 + w3**2*w4**4", {}, "(3/4, 2): Lin 2011 Prop 4.5"),
     ("wedge 0 <= w1 <= w2", "w1*w2**2", {"domain": ["w1 >= 0", "w2 >= w1"]}, "(2/3, 1): Lin 2011 Ex 3.13"),
     ("line and point, at (0,0)", "(w1 - 1)**2*(w1**2 + w2**2)**4", {}, "(1/4, 1): Lau et al. 2023"),
-    ("Lin's Remark 4.19 (degenerate)", "(w1 + w2)**2 + w2**4", {}, "(3/4, 1): needs blow-ups"),
+    ("Lin's Remark 4.19 (degenerate)", "(w1 + w2)**2 + w2**4", {}, "(3/4, 1): Lin 2011 Rem 4.19"),
+    ("cusp, K = f^2", "(w2**2 - w1**3)**2", {}, "(5/12, 1): Lin"),
+    ("tanh 1-2-1 learning zero", None, {"ideal": ["a1*b1 + a2*b2", "a1*b1**3 + a2*b2**3"]}, "(2/3, 1): Aoyagi"),
+    ("RRR M=N=H=2, r=0", None, {"ideal": ["b11*a11 + b12*a21", "b11*a12 + b12*a22", "b21*a11 + b22*a21",
+                                          "b21*a12 + b22*a22"]}, "(3/2, 1): Aoyagi-Watanabe 2005"),
 ]
 
 
@@ -56,7 +60,9 @@ def cmd_demo(args) -> int:
         rows.append((label, shown + (f"  [{extra}]" if extra else ""), lam, m, status, r.method, f"{ms:.1f}", source))
     print("Exact learning coefficients (λ, m) of K, Watanabe's convention\n")
     print(_table(rows, ["model", "K", "λ", "m", "", "method", "ms", "literature"]))
-    print("\n'bound': the Newton polyhedron is degenerate, so 1/t is only an upper bound.")
+    print("\nmethod: 'monomial' and 'newton' read (λ, m) off the Newton polyhedron (non-degenerate K);"
+          "\n'blowup' resolved a degenerate K by coordinate changes and blow-ups (certificate: the charts)."
+          "\n'bound' would mean no method decided it: the value shown is only an upper bound.")
     return 0
 
 
