@@ -89,6 +89,7 @@ def main(argv=None):
         P = r.polynomial
         nv = P.nvars if P is not None else "?"
         nt = len(P) if P is not None else "?"
+        print(".", end="", file=sys.stderr, flush=True)
         rows.append((case["id"], nv, nt, r.method if r.exact else "bound", str(r.lambda_ if r.exact else r.upper_bound),
                      "", "", t, nv != "?" and nv <= 4))
 

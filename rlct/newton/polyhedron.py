@@ -373,6 +373,8 @@ class NewtonPolyhedron:
             frontier = new
         faces = []
         for u in seen:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise TimeoutError("compact-face enumeration ran out of time")
             closure = self._closure(u)
             covered = all(any(self.facets[j].normal[i] for j in closure) for i in range(self.dim))
             if covered:
