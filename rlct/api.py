@@ -40,7 +40,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         default a full neighbourhood.
     variables : sequence of str, optional
         Variable order (default: natural order of the names, ``w2`` before ``w10``).
-    method : {"auto", "monomial", "newton", "toric"}
+    method : {"auto", "monomial", "newton", "toric", "blowup"}
         ``"auto"`` tries monomial, then Newton, then blow-ups
         (:func:`rlct.resolution.blowup_resolution`; the toric charts decide
         exactly the Newton-non-degenerate cases, so auto goes from Newton to
@@ -129,9 +129,8 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         return RLCT(None, None, False, "monomial", reason=f"K is not a monomial times a unit "
                     f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     if method == "blowup":
-        r = _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                    timeout=timeout, seconds=budget, start=start, newton=None, always=True)
-        return r
+        return _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
+                       timeout=timeout, seconds=budget, start=start)
     if method == "toric":
         return _toric(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
                       timeout=timeout, budget=budget, start=start)
@@ -151,7 +150,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
                     upper_bound_multiplicity=D.codimension, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     if method == "auto" and not any(signs) and elapsed() < budget:
         r = _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                    timeout=timeout, seconds=budget - elapsed(), start=start, newton=(lam_bound, D.codimension))
+                    timeout=timeout, seconds=budget - elapsed(), start=start)
         if r.exact:
             return r
         blow = r
@@ -233,9 +232,8 @@ def _toric(K, *, ideal, at, prior, domain, variables, timeout, budget, start):
                 seconds=time.perf_counter() - start, **common)
 
 
-def _blowup(K, *, ideal, at, prior, domain, variables, timeout, seconds, start, newton, always=False):
-    """Run the blow-up engine; return an RLCT, or None (auto mode) when it decided
-    nothing better than the Newton answer already in hand."""
+def _blowup(K, *, ideal, at, prior, domain, variables, timeout, seconds, start):
+    """Run the blow-up engine and wrap its outcome as an RLCT (method ``"blowup"``)."""
     from .resolution.blowup import blowup_resolution
 
     R = blowup_resolution(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,

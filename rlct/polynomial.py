@@ -295,8 +295,12 @@ class Polynomial:
         """
         if not self._terms:
             raise InputError("cannot factor the zero polynomial")
+        return self._factored[0], list(self._factored[1])
+
+    @cached_property
+    def _factored(self):
         c, fs = self.flint.factor()
-        return Fraction(int(c.p), int(c.q)), [(Polynomial._from_flint(f, self._variables), int(e)) for f, e in fs]
+        return Fraction(int(c.p), int(c.q)), tuple((Polynomial._from_flint(f, self._variables), int(e)) for f, e in fs)
 
     def select(self, exponents: Iterable) -> "Polynomial":
         """The polynomial made of the terms whose exponents are in ``exponents``."""

@@ -405,17 +405,17 @@ def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, sign
         key = (face.polynomial, gens)
         if key in cache:
             c = cache[key]
-            return FaceCheck(face, c.status, c.method, c.witness, c.reason, c.polynomials), False
+            return FaceCheck(face, c.status, c.method, c.witness, c.reason, c.polynomials)
         c = check_face(face, mode=mode, generators=gens, signs=signs,
                        timeout=min(timeout, max(0.05, budget - elapsed)))
         cache[key] = c
-        return c, True
+        return c
 
     done = set()
     for face in first:
         if face.rays or face.vertices in done:
             continue
-        c, _ = examine(face)
+        c = examine(face)
         done.add(face.vertices)
         checks.append(c)
         if stop_early and c.status in (NEGATIVE, DEGENERATE):
@@ -432,7 +432,7 @@ def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, sign
         if elapsed > budget:
             return NondegeneracyReport(tuple(checks), False,
                                        f"time budget of {budget} s exhausted after {k} of {len(faces)} compact faces")
-        c, _ = examine(face)
+        c = examine(face)
         checks.append(c)
         if stop_early and c.status in (NEGATIVE, DEGENERATE):
             return NondegeneracyReport(tuple(checks), False, f"stopped at the first degenerate face ({k + 1} of {len(faces)})")

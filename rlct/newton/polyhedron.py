@@ -340,7 +340,7 @@ class NewtonPolyhedron:
     def _closure(self, vertex_set) -> frozenset:
         return frozenset(j for j, inc in enumerate(self._incidence) if vertex_set <= inc)
 
-    @cached_property
+    @property
     def compact_faces(self) -> tuple:
         """All compact faces, by decreasing dimension (computed once, on demand).
 
@@ -353,8 +353,8 @@ class NewtonPolyhedron:
         """The compact faces; with ``deadline`` (a ``time.perf_counter()`` value),
         raise :class:`TimeoutError` once it passes (the enumeration can be large:
         2499 faces for the 12-variable ‖BA‖² with (M, N, H) = (3, 3, 2))."""
-        if "compact_faces" in self.__dict__:
-            return self.__dict__["compact_faces"]
+        if "_compact_faces_cache" in self.__dict__:
+            return self.__dict__["_compact_faces_cache"]
         import time
 
         facet_sets = [inc for inc in self._incidence if inc]
@@ -380,7 +380,7 @@ class NewtonPolyhedron:
             if covered:
                 faces.append(self._face_from_facets(closure))
         faces.sort(key=lambda f: (-f.dimension, f.vertices))
-        self.__dict__["compact_faces"] = tuple(faces)
+        self.__dict__["_compact_faces_cache"] = tuple(faces)
         return tuple(faces)
 
     def face(self, weight) -> Face:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 
 from ..errors import InputError
@@ -148,12 +149,11 @@ class BlowupChart:
     def text(self) -> str:
         gens = ", ".join(str(g) for g in self.generators)
         what = f"<{gens}>" if self.mode == "ideal" else f"K = {gens}"
-        tau = format_polynomial({tuple(int(t) if Fraction(t).denominator == 1 else t for t in self.tau): Fraction(1)},
-                                self.variables) if all(Fraction(t).denominator == 1 for t in self.tau) else str(self.tau)
-        if self.lambda_ is not None:
-            val = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact else f"λ <= {self.upper_bound}"
+        tau = "*".join(f"{v}**{t}" if t != 1 else v for v, t in zip(self.variables, self.tau) if t) or "1"
+        if self.exact:
+            val = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.lambda_ is not None else "no pole"
         else:
-            val = "no pole" if self.exact else (f"λ <= {self.upper_bound}" if self.upper_bound is not None else "open")
+            val = f"λ <= {self.upper_bound}" if self.upper_bound is not None else "open"
         return f"{what}, prior·Jacobian {tau}, {self.where}: {val} [{self.method}{': ' + self.detail if self.detail else ''}]"
 
     def __str__(self):
@@ -261,7 +261,9 @@ class _Prob:
         data.update(kw)
         return _Prob(**data)
 
+    @cached_property
     def K(self) -> Polynomial:
+        """K itself (Σ g² in ideal mode), expanded once per problem."""
         if self.mode == "K":
             return self.gens[0]
         return sum((g * g for g in self.gens[1:]), self.gens[0] * self.gens[0])
@@ -344,7 +346,7 @@ class _Engine:
         from ..newton.polyhedron import NewtonPolyhedron
 
         try:
-            K = prob.K()
+            K = prob.K
             if K.coefficient((0,) * K.nvars):
                 return None, 1
             D = NewtonPolyhedron(K).distance(prob.tau)
@@ -396,9 +398,9 @@ class _Engine:
             val, idx = self.memo[k]
             return self.leaf(prob, val, "same as an earlier chart up to renaming variables",
                              f"chart {idx}" if idx else "")
-        before = len(self.leaves)
+        first = len(self.leaves) + 1
         val = self.local(prob) if prob.fibre is None else self.fibre(prob)
-        self.memo[k] = (val, before + 1 if len(self.leaves) == before + 1 else None)
+        self.memo[k] = (val, first if len(self.leaves) >= first else None)
         return val
 
     # -- normalisation ----------------------------------------------------------------------
@@ -593,22 +595,17 @@ class _Engine:
         res = self.newton(prob)
         if res[0] == "exact":
             return self.leaf(prob, res[1], res[2], res[3])
-        # a degenerate face polynomial with a factor c·u_k + q: make it a coordinate
+        # a degenerate face polynomial with a factor c·u_k + q: try making it a
+        # coordinate; keep the change only if Newton then decides
         faces = res[4]
-        for _ in range(prob.d):
-            if not faces:
-                break
-            new = next(iter(self.substitution(prob, [f for fp in faces for f, _ in fp.factor()[1]])), None)
-            if new is None:
-                break
+        cands = [f for fp in faces for f, _ in fp.factor()[1]]
+        for new in self.substitution(prob, cands):
             new = self.normalise(new)
             if new is None or isinstance(new, _Val):
                 return new or _Val.none()
-            prob = new
-            res = self.newton(prob)
+            res = self.newton(new)
             if res[0] == "exact":
-                return self.leaf(prob, res[1], res[2], res[3])
-            faces = res[4]
+                return self.leaf(new, res[1], res[2], res[3])
         if prob.depth >= self.max_depth:
             return self.open(prob, f"depth limit {self.max_depth} reached")
         return self.blow_up(prob)
@@ -618,7 +615,7 @@ class _Engine:
         from ..newton.nondegeneracy import DEGENERATE, NONDEGENERATE, run_checks
         from ..newton.polyhedron import NewtonPolyhedron
 
-        K = prob.K()
+        K = prob.K
         P = NewtonPolyhedron(K)
         D = P.distance(prob.tau)
         if len(P.vertices) == 1:
@@ -836,7 +833,6 @@ class _Engine:
             ratios = [(Fraction(prob.tau[j]) + 1) / a[j] for j in range(d) if a[j]]
             lam = min(ratios)
             vals.append(_Val(lam, ratios.count(lam), True, lam, ratios.count(lam)))
-        before = len(self.leaves)
         if origin not in pts:
             mono = format_polynomial({a: Fraction(1)}, names)
             self.leaf(prob, vals[0], "normal crossing",
@@ -846,15 +842,13 @@ class _Engine:
                 vals.append(self.open(prob, "budget exhausted"))
                 break
             if any(p):
-                subs = [_var(names[j], names) + Polynomial({(0,) * d: Fraction(p[j])}, names) for j in range(d)]
-                gens = tuple(g.compose(subs, names) for g in prob.gens)
+                gens = tuple(g.shift(p) for g in prob.gens)
                 tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
                 shift = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}" for j in range(d) if p[j])
                 steps = prob.steps + (shift,)
             else:
                 gens, tau, steps = prob.gens, prob.tau, prob.steps + ("at the origin of the chart",)
             vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
-        del before
         return _combine(vals)
 
 

@@ -29,10 +29,8 @@ def _check(s):
     return None
 
 
-def exists_point(d, *, zero=(), nonzero=(), vanish=(), nonvanish=(), timeout=5.0):
-    """Is there a real point with ``u_j = 0`` (j in zero), ``u_j != 0`` (nonzero),
-    every ``f`` in ``vanish`` zero and every ``f`` in ``nonvanish`` nonzero?
-    True / False / None (undecided)."""
+def _pattern(d, zero, nonzero, vanish, nonvanish, timeout):
+    """A solver over ``x0..x{d-1}`` constrained to the vanishing pattern."""
     import z3
 
     xs = [z3.Real(f"x{i}") for i in range(d)]
@@ -45,6 +43,14 @@ def exists_point(d, *, zero=(), nonzero=(), vanish=(), nonvanish=(), timeout=5.0
         s.add(_z3_expr(f, xs) == 0)
     for f in nonvanish:
         s.add(_z3_expr(f, xs) != 0)
+    return s, xs
+
+
+def exists_point(d, *, zero=(), nonzero=(), vanish=(), nonvanish=(), timeout=5.0):
+    """Is there a real point with ``u_j = 0`` (j in zero), ``u_j != 0`` (nonzero),
+    every ``f`` in ``vanish`` zero and every ``f`` in ``nonvanish`` nonzero?
+    True / False / None (undecided)."""
+    s, _ = _pattern(d, zero, nonzero, vanish, nonvanish, timeout)
     return _check(s)
 
 
@@ -52,18 +58,7 @@ def jacobian_degenerate(d, *, zero=(), nonzero=(), fs=(), nonvanish=(), timeout=
     """Is there a point of the pattern (as in :func:`exists_point`, with every
     ``f`` in ``fs`` vanishing) where the gradients of ``fs`` in the coordinates
     not in ``zero`` are linearly dependent (all maximal minors vanish)?"""
-    import z3
-
-    xs = [z3.Real(f"x{i}") for i in range(d)]
-    s = _solver(timeout)
-    for j in zero:
-        s.add(xs[j] == 0)
-    for j in nonzero:
-        s.add(xs[j] != 0)
-    for f in fs:
-        s.add(_z3_expr(f, xs) == 0)
-    for f in nonvanish:
-        s.add(_z3_expr(f, xs) != 0)
+    s, xs = _pattern(d, zero, nonzero, fs, nonvanish, timeout)
     cols = [j for j in range(d) if j not in set(zero)]
     k = len(fs)
     if k > len(cols):
@@ -133,31 +128,39 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     if not G.is_zero_dimensional:
         return None
     sols = sympy.solve(list(G.exprs), syms, dict=True)
-    out = []
+    out = set()
     for sol in sols:
-        vals = []
-        real = True
-        for s in syms:
-            v = sympy.nsimplify(sol.get(s, 0))
-            if not v.is_real:
-                if v.is_real is False:
-                    real = False
-                    break
-                return None
-            if not v.is_rational:
-                return None
-            vals.append(Fraction(int(v.p), int(v.q)))
-        if not real:
+        if any(s not in sol for s in syms):
+            return None  # a parametrised solution: not finitely many after all
+        vals = [sympy.simplify(sol[s]) for s in syms]
+        if any(v.is_real is None for v in vals):
+            return None
+        if not all(v.is_real for v in vals):
             continue
+        if not all(v.is_rational for v in vals):
+            return None  # an irrational real point: not handled
         pt = [Fraction(0)] * d
         for j, v in zip(free, vals):
-            pt[j] = v
-        out.append(tuple(pt))
+            pt[j] = Fraction(int(v.p), int(v.q))
+        out.add(tuple(pt))
         if len(out) > max_points:
             return None
-    # sanity: every point is a common zero (exact)
+    # certificate, independent of sympy's solver: each point is a common zero
+    # (exact evaluation) and z3 finds no other real common zero
     for pt in out:
-        for p in polys:
-            if p(*pt) != 0:  # pragma: no cover - sympy would be wrong
-                return None
-    return sorted(set(out))
+        if any(p(*pt) != 0 for p in polys):  # pragma: no cover - sympy would be wrong
+            return None
+    if _other_zero(polys, fix_zero, sorted(out), timeout) is not False:
+        return None
+    return sorted(out)
+
+
+def _other_zero(polys, fix_zero, points, timeout):
+    """Is there a real common zero (with ``fix_zero`` coordinates 0) other than ``points``?"""
+    import z3
+
+    d = polys[0].nvars
+    s, xs = _pattern(d, fix_zero, (), [p for p in polys if not p.is_zero()], (), timeout)
+    for pt in points:
+        s.add(z3.Or([xs[j] != z3.RealVal(f"{pt[j].numerator}/{pt[j].denominator}") for j in range(d)]))
+    return _check(s)
