@@ -15,17 +15,14 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import known_table  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 from test_blowup import rrr_ideal, tanh_ideal  # noqa: E402
 
 from rlct.resolution import blowup_resolution  # noqa: E402
 
-KNOWN = Path(__file__).resolve().parents[1] / "tests" / "data" / "known_rlcts.toml"
 
 
 def main(argv=None):
@@ -33,7 +30,7 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=120.0, help="budget per run")
     args = ap.parse_args(argv)
-    table = tomllib.loads(KNOWN.read_text())
+    table = known_table()
     examples = []
     for case in table["case"]:
         if case.get("newton_degenerate"):

@@ -13,30 +13,17 @@ polyhedron and τ-distance of the (3,3,3) case (18 variables) under 5 s; import 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-ROOT = Path(__file__).resolve().parents[1]
-KNOWN = ROOT.parent / "shared" / "known_rlcts.toml"
-if not KNOWN.exists():
-    KNOWN = ROOT / "tests" / "data" / "known_rlcts.toml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import known_table, timed  # noqa: E402
 
 
-def timed(fn, repeat):
-    times, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return out, statistics.median(times)
+
+
 
 
 def rrr_kl(M, N, H):
@@ -78,8 +65,7 @@ def main(argv=None):
     from rlct import as_polynomial
     from rlct.newton import NewtonPolyhedron
 
-    with open(KNOWN, "rb") as fh:
-        table = tomllib.load(fh)
+    table = known_table()
 
     rows = []
     for case in table["case"]:

@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from math import gcd
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import known_table, timed  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-KNOWN = ROOT.parent / "shared" / "known_rlcts.toml"
-if not KNOWN.exists():
-    KNOWN = ROOT / "tests" / "data" / "known_rlcts.toml"
+
 
 
 def hj_length(n: int, q: int) -> int:
@@ -52,14 +46,6 @@ def minimal_charts_2d(a: int, b: int) -> int:
     return total
 
 
-def timed(fn, repeat):
-    times = []
-    out = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return out, statistics.median(times)
 
 
 def main(argv=None):
@@ -70,8 +56,7 @@ def main(argv=None):
 
     toric_resolution("w1**2 + w2**2")  # warm-up: imports
     rows = []
-    with open(KNOWN, "rb") as fh:
-        cases = tomllib.load(fh)["case"]
+    cases = known_table()["case"]
     for c in cases:
         kw = {k: c[k] for k in ("prior", "domain", "at") if k in c}
         arg = {"ideal": c["ideal"]} if "ideal" in c else {"K": c["K"]}

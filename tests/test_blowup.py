@@ -91,6 +91,17 @@ def test_line_and_point(at, expected):
     assert res.exact and (res.lambda_, res.multiplicity) == expected
 
 
+def test_translation_to_rational_points_of_the_divisor():
+    # Hand computation: blowing up 0, chart w2 = w1·y gives K = w1⁴((y²−1)² + w1²), Jacobian
+    # |w1|. At y = ±1 (z = y ∓ 1) K = w1⁴(4z² + w1²)·unit: Newton polygon (4,2),(6,0) with
+    # τ = (1, 0); t(2, 1) = (4, 2) is tight on x + y = 6 and x = 4, so t = 2: (1/2, 2).
+    # Elsewhere on the divisor K = w1⁴·unit: (1+1)/4 = 1/2 with m = 1.
+    R = blowup_resolution("(w2**2 - w1**2)**2 + w1**6")
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(1, 2), 2)
+    assert any(c.method == "normal crossing" and "2 point(s)" in c.detail for c in R.charts)
+    assert any(s in ("w2 ↦ w2 - 1", "w2 ↦ w2 + 1") for c in R.charts for s in c.steps)
+
+
 def test_symmetric_charts_are_memoised():
     R = blowup_resolution(ideal=tanh_ideal(2))
     assert R.memo_hits >= 2 and R.blowups == 1
