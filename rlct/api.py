@@ -24,9 +24,11 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
 
     Parameters
     ----------
-    K : str, sympy expression, mapping or Polynomial
+    K : str, sympy expression, mapping, Polynomial or model
         A polynomial ``K(w) >= 0`` vanishing at the true point, e.g.
-        ``"(w1+w2)**2 + w2^4"`` or ``{(2, 0): 1, (0, 2): 1}``.
+        ``"(w1+w2)**2 + w2^4"`` or ``{(2, 0): 1, (0, 2): 1}``; or a model from
+        :mod:`rlct.models` (its ``ideal()`` at its true parameter, with its domain
+        and prior).
     ideal : sequence of polynomial-like, optional
         Instead of K: generators ``f_1..f_r``, meaning ``K = Σ f_i²`` (Lin's ideal
         RLCT is 2λ).
@@ -107,6 +109,15 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     for name, val in (("timeout", timeout), ("budget", budget)):
         if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
             raise InputError(f"{name} must be a positive number of seconds, got {val!r}")
+    if _is_model(K):
+        if ideal is not None:
+            raise InputError("pass either a model or ideal=, not both")
+        model = K
+        K, ideal = None, model.ideal()
+        at = model.at() if at is None else at
+        variables = model.parameters if variables is None else variables
+        prior = model.prior if prior is None else prior
+        domain = model.domain if domain is None else domain
     loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
     Kl = loc.polynomial
     gens = loc.generators
@@ -173,6 +184,12 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
                         certificate=blow.certificate, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
     return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
                 reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+
+
+def _is_model(obj) -> bool:
+    from .models.base import Model
+
+    return isinstance(obj, Model)
 
 
 def _prepare(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None):

@@ -1,0 +1,313 @@
+"""The model interface shared by every model, and the regression machinery.
+
+A model knows its parameters (names), its true parameter ``w0`` (a point of the
+true set, where the local RLCT is taken), its data distribution, and gives
+
+* ``kl()`` — K(w) as an exact :class:`~rlct.Polynomial`, or a polynomial with
+  the same (λ, m) together with ``kl_note`` saying why (truncation order,
+  equivalence);
+* ``ideal()`` — generators f_i with λ(K) = λ(Σ f_i²) and the same m;
+* ``sample(n, seed=)`` — a :class:`Data` set drawn from the true distribution;
+* ``loss(data)`` — the empirical loss L_n(w) (a Polynomial whose coefficients are
+  empirical moments for polynomial regression models, else a
+  :class:`CallableLoss` with a vectorised value and gradient).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from ..polynomial import Polynomial, as_fraction
+
+__all__ = ["Model", "Data", "CallableLoss", "PolynomialRegression"]
+
+
+@dataclass(frozen=True)
+class Data:
+    """A data set: inputs ``x`` (n × number of inputs) and outputs ``y`` (n × number of outputs).
+
+    For discrete models ``x`` is None and ``y`` holds the observed counts or labels.
+    """
+
+    x: np.ndarray | None
+    y: np.ndarray
+    seed: int | None = None
+
+    @property
+    def n(self) -> int:
+        """The number of observations."""
+        if self.x is not None:
+            return int(self.x.shape[0])
+        return int(self.y.sum()) if self.y.ndim == 1 and np.issubdtype(self.y.dtype, np.integer) else int(len(self.y))
+
+    def __repr__(self):
+        return f"Data(n={self.n})"
+
+
+@dataclass(frozen=True)
+class CallableLoss:
+    """An empirical loss L_n(w) that is not a polynomial (analytic activations, log-likelihoods).
+
+    ``value(W)`` and ``gradient(W)`` take an array of shape (chains, d) and return
+    arrays of shape (chains,) and (chains, d).
+    """
+
+    parameters: tuple
+    n: int
+    value: Callable = field(repr=False)
+    gradient: Callable = field(repr=False)
+    description: str = ""
+
+    def __call__(self, W):
+        return self.value(np.atleast_2d(np.asarray(W, dtype=float)))
+
+
+def _point(true, parameters, what="true parameter") -> tuple:
+    """The true parameter as a tuple of Fractions, from a sequence or a mapping."""
+    if true is None:
+        return tuple(Fraction(0) for _ in parameters)
+    if isinstance(true, Mapping):
+        unknown = [k for k in true if str(k) not in parameters]
+        if unknown:
+            raise InputError(f"unknown parameter {unknown[0]} in the {what}: parameters are {', '.join(parameters)}")
+        vals = {str(k): as_fraction(v, f"{what} {k}") for k, v in true.items()}
+        return tuple(vals.get(p, Fraction(0)) for p in parameters)
+    true = list(true)
+    if len(true) != len(parameters):
+        raise InputError(f"the {what} needs {len(parameters)} values ({', '.join(parameters)}), got {len(true)}")
+    return tuple(as_fraction(v, f"{what} {p}") for v, p in zip(true, parameters))
+
+
+class Model:
+    """Base class: subclasses set ``parameters``, ``true_parameter`` and implement the methods.
+
+    Attributes
+    ----------
+    parameters : tuple of str
+    true_parameter : tuple of Fraction
+    domain : list of str or None
+        Linear inequalities on the parameters near ``w0`` (e.g. a mixing weight ≥ 0).
+    prior : str or None
+        A monomial prior amplitude (default: a positive smooth density).
+    """
+
+    parameters: tuple = ()
+    true_parameter: tuple = ()
+    domain = None
+    prior = None
+    kl_note: str = "K is exact"
+
+    @property
+    def d(self) -> int:
+        """The number of parameters."""
+        return len(self.parameters)
+
+    @property
+    def name(self) -> str:
+        return repr(self)
+
+    def kl(self) -> Polynomial:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def ideal(self) -> list:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def known(self):
+        """The closed-form (global) RLCT from :mod:`rlct.known`, or None when there is none."""
+        return None
+
+    def at(self) -> dict:
+        """The true parameter as a mapping name → Fraction."""
+        return dict(zip(self.parameters, self.true_parameter))
+
+    def _rng(self, seed):
+        return np.random.default_rng(seed)
+
+    def _check_n(self, n):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise InputError(f"n must be a positive integer, got {n!r}")
+        return int(n)
+
+
+# --------------------------------------------------------------------------------------
+# Polynomial regression: y = f(x, w) + N(0, σ²), f polynomial in w and in x
+# --------------------------------------------------------------------------------------
+
+def _monomial(exp: tuple, variables: tuple) -> Polynomial:
+    return Polynomial({tuple(exp): 1}, variables)
+
+
+def _ldl_generators(coeffs: list, gram: list) -> list:
+    """Generators h_k with Σ_{α,β} d_α d_β G_{αβ} = Σ_k D_k h_k², D_k > 0 (exact LDLᵀ of a PSD G).
+
+    When G is non-singular the ideal ⟨h_k⟩ = ⟨d_α⟩, and the d_α themselves are returned.
+    """
+    n = len(coeffs)
+    L = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    D = [Fraction(0)] * n
+    A = [row[:] for row in gram]
+    for k in range(n):
+        D[k] = A[k][k] - sum(L[k][j] ** 2 * D[j] for j in range(k))
+        for i in range(k + 1, n):
+            s = A[i][k] - sum(L[i][j] * L[k][j] * D[j] for j in range(k))
+            if D[k] == 0:
+                if s != 0:
+                    raise InputError("the input moment matrix is not positive semi-definite")
+                L[i][k] = Fraction(0)
+            else:
+                L[i][k] = s / D[k]
+    if all(Dk > 0 for Dk in D):
+        return list(coeffs)
+    gens = []
+    for k in range(n):
+        if D[k] > 0:
+            h = coeffs[k]
+            for i in range(k + 1, n):
+                if L[i][k]:
+                    h = h + coeffs[i] * L[i][k]
+            gens.append(h)
+    return gens
+
+
+class PolynomialRegression(Model):
+    """Shared machinery for y = f(x, w) + N(0, σ²) with f polynomial in x and w.
+
+    Subclasses call :meth:`_setup` with, for each output, a mapping from input
+    exponent α to the coefficient polynomial c_α(w), so that f_o(x, w) = Σ_α c_α(w) x^α.
+    """
+
+    def _setup(self, parameters, inputs, input_dists, outputs, true, noise):
+        self.parameters = tuple(parameters)
+        self.inputs = tuple(inputs)
+        self.input_distributions = tuple(input_dists)
+        self._outputs = [dict(o) for o in outputs]
+        self.true_parameter = _point(true, self.parameters)
+        self.noise = as_fraction(noise, "noise")
+        if self.noise <= 0:
+            raise InputError(f"noise must be a positive standard deviation, got {self.noise}")
+        if not self.parameters:
+            raise InputError("the model has no parameters")
+        if not any(self._outputs):
+            raise InputError("the model's regression function is empty")
+
+    # exact moments of the inputs
+    def _moment(self, exp) -> Fraction:
+        out = Fraction(1)
+        for dist, k in zip(self.input_distributions, exp):
+            if k:
+                out *= dist.moment(k)
+        return out
+
+    def _differences(self):
+        """d_α^o(w) = c_α^o(w) − c_α^o(w0), per output."""
+        w0 = self.true_parameter
+        outs = []
+        for o in self._outputs:
+            diffs = {}
+            for alpha, c in o.items():
+                dc = c - c(w0)
+                if not dc.is_zero():
+                    diffs[alpha] = dc
+            outs.append(diffs)
+        return outs
+
+    def _quadratic(self, coeff_maps, moment) -> Polynomial:
+        """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters."""
+        total = Polynomial({}, self.parameters)
+        for cm in coeff_maps:
+            alphas = list(cm)
+            for i, a in enumerate(alphas):
+                sq = moment(tuple(2 * x for x in a))
+                if sq:
+                    total = total + cm[a] * cm[a] * sq
+                for b in alphas[i + 1:]:
+                    m = moment(tuple(x + y for x, y in zip(a, b)))
+                    if m:
+                        total = total + cm[a] * cm[b] * (2 * m)
+        return total
+
+    def kl(self) -> Polynomial:
+        """K(w) = E_x[‖f(x, w) − f(x, w0)‖²] / (2σ²), exactly.
+
+        Returns
+        -------
+        Polynomial
+            In the model's parameters (global coordinates, vanishing at ``w0``).
+        """
+        if "_kl" not in self.__dict__:
+            q = self._quadratic(self._differences(), self._moment)
+            self.__dict__["_kl"] = q * (Fraction(1) / (2 * self.noise**2))
+        return self.__dict__["_kl"]
+
+    def ideal(self) -> list:
+        """Generators of an ideal with the same (λ, m) as K: the coefficients d_α(w) of
+        f(x, w) − f(x, w0), combined by the exact LDLᵀ factorisation of the input
+        moment matrix when it is singular (e.g. discrete inputs)."""
+        gens = []
+        for diffs in self._differences():
+            alphas = list(diffs)
+            gram = [[self._moment(tuple(x + y for x, y in zip(a, b))) for b in alphas] for a in alphas]
+            gens.extend(_ldl_generators([diffs[a] for a in alphas], gram))
+        if not gens:
+            raise InputError("K is identically zero: every parameter gives the true distribution")
+        return gens
+
+    # data
+    def _true_outputs(self, X: np.ndarray) -> np.ndarray:
+        w0 = self.true_parameter
+        Y = np.zeros((X.shape[0], len(self._outputs)))
+        for o, cm in enumerate(self._outputs):
+            for alpha, c in cm.items():
+                v = float(c(w0))
+                if v:
+                    Y[:, o] += v * np.prod(X ** np.array(alpha), axis=1)
+        return Y
+
+    def sample(self, n: int, seed=None) -> Data:
+        """Draw n observations (x, y) from the true distribution.
+
+        >>> from rlct.models import ReducedRankRegression
+        >>> ReducedRankRegression(2, 2, 1, 0).sample(100, seed=0).x.shape
+        (100, 2)
+        """
+        n = self._check_n(n)
+        rng = self._rng(seed)
+        X = np.column_stack([d.sample(rng, n) for d in self.input_distributions]) if self.inputs else np.zeros((n, 0))
+        Y = self._true_outputs(X) + float(self.noise) * rng.standard_normal((n, len(self._outputs)))
+        return Data(X, Y, seed)
+
+    def loss(self, data: Data) -> Polynomial:
+        """L_n(w) = (1/n) Σ_i ‖y_i − f(x_i, w)‖² / (2σ²) as a polynomial in w.
+
+        Its coefficients are empirical moments of the data (floats, converted
+        exactly to fractions), so evaluating it costs the same for any n. The
+        constant log(2πσ²)/2 of the negative log-likelihood is left out.
+        """
+        if not isinstance(data, Data) or data.x is None:
+            raise InputError("loss needs a Data set from this model's sample()")
+        X, Y = np.asarray(data.x, float), np.asarray(data.y, float)
+        if X.shape[1] != len(self.inputs) or Y.shape[1] != len(self._outputs):
+            raise InputError(f"data has {X.shape[1]} inputs and {Y.shape[1]} outputs; the model has "
+                             f"{len(self.inputs)} and {len(self._outputs)}")
+        cache = {}
+
+        def emp(exp):
+            if exp not in cache:
+                cache[exp] = Fraction(float(np.mean(np.prod(X ** np.array(exp, dtype=float), axis=1)))) if X.shape[1] \
+                    else Fraction(1)
+            return cache[exp]
+
+        total = self._quadratic(self._outputs, emp)
+        for o, cm in enumerate(self._outputs):
+            y = Y[:, o]
+            total = total + Fraction(float(np.mean(y * y)))
+            for alpha, c in cm.items():
+                m = float(np.mean(y * np.prod(X ** np.array(alpha, dtype=float), axis=1))) if X.shape[1] \
+                    else float(np.mean(y))
+                total = total - c * (2 * Fraction(m))
+        return total * (Fraction(1) / (2 * self.noise**2))

@@ -1,0 +1,263 @@
+"""Discrete models given by polynomial probabilities, and the normal mixture with known variance."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import InputError, NotApplicable
+from ..polynomial import Polynomial, as_polynomial, natural_key
+from .base import CallableLoss, Data, Model, _point
+
+__all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
+
+
+def _numpy_poly(P: Polynomial):
+    """Vectorised value and gradient of a polynomial on arrays of shape (chains, d)."""
+    E = np.array(P.exponents, dtype=float).reshape(len(P), P.nvars)
+    c = np.array([float(v) for v in P.terms.values()])
+
+    def value(W):
+        return (np.prod(W[:, None, :] ** E[None], axis=2) * c).sum(axis=1)
+
+    def grad(W):
+        out = np.zeros_like(W)
+        for j in range(P.nvars):
+            Ej = E.copy()
+            fac = Ej[:, j].copy()
+            Ej[:, j] = np.maximum(Ej[:, j] - 1, 0)
+            out[:, j] = (np.prod(W[:, None, :] ** Ej[None], axis=2) * (c * fac)).sum(axis=1)
+        return out
+
+    return value, grad
+
+
+class Multinomial(Model):
+    """A discrete model with outcome probabilities p_i(w) polynomial in the parameters.
+
+    K(w) = Σ_i q_i log(q_i / p_i(w)) with q = p(w0). When every q_i > 0, K is
+    equivalent to Σ_i (p_i(w) − q_i)² (same λ and m; Watanabe 2009, Lin 2011 §1.3),
+    which is what ``kl()`` returns and ``ideal()`` generates.
+
+    Parameters
+    ----------
+    probabilities : sequence of polynomial-like
+        p_1(w), ..., p_k(w); they must sum to 1 identically.
+    parameters : sequence of str, optional
+        The parameters (default: the symbols of the p_i in natural order).
+    true : sequence or mapping
+        The true parameter w0.
+    domain : list of str, optional
+        Linear inequalities on the parameters near w0 (e.g. ``["t >= 0"]``).
+
+    Examples
+    --------
+    >>> from rlct.models import Multinomial
+    >>> coin = Multinomial(["1 - x*y", "x*y"], true=[0, 0], domain=["x >= 0", "y >= 0"])  # doctest: +SKIP
+    >>> m = Multinomial(["(1 + t)/2", "(1 - t)/2"], true=[0])
+    >>> m.kl()
+    Polynomial('1/2*t**2', variables=('t',))
+    """
+
+    def __init__(self, probabilities: Sequence, parameters=None, true=None, domain=None, name=None):
+        probs = list(probabilities)
+        if len(probs) < 2:
+            raise InputError("a multinomial model needs at least two outcome probabilities")
+        polys = [as_polynomial(p, what=f"probability {i + 1}") if not isinstance(p, Polynomial) else p
+                 for i, p in enumerate(probs)]
+        names = sorted({v for p in polys for v in p.variables}, key=natural_key)
+        if parameters is None:
+            parameters = names
+        parameters = tuple(str(p) for p in parameters)
+        unknown = [v for v in names if v not in parameters]
+        if unknown:
+            raise InputError(f"unknown variable {unknown[0]} in the probabilities: parameters are "
+                             f"{', '.join(parameters)}")
+        if not parameters:
+            raise InputError("the model has no parameters")
+        self.parameters = parameters
+        self.probabilities = tuple(p.embed(parameters) for p in polys)
+        total = sum(self.probabilities, Polynomial({}, parameters))
+        if total != Polynomial({(0,) * len(parameters): 1}, parameters):
+            raise InputError(f"the probabilities must sum to 1 identically; they sum to {total}")
+        self.true_parameter = _point(true, parameters)
+        self.q = tuple(p(self.true_parameter) for p in self.probabilities)
+        if any(v < 0 for v in self.q):
+            raise InputError(f"the true parameter gives a negative probability: q = {[str(v) for v in self.q]}")
+        self.domain = list(domain) if domain else None
+        self._name = name
+        self.kl_note = "K is equivalent to Σ_i (p_i(w) − q_i)² (all q_i > 0): same λ and m"
+
+    def _check_interior(self):
+        if any(v == 0 for v in self.q):
+            raise NotApplicable("the true distribution has a zero probability (boundary of the simplex): "
+                                "K is not equivalent to Σ (p_i − q_i)² there")
+
+    def kl(self) -> Polynomial:
+        """Σ_i (p_i(w) − q_i)², equivalent to K (same λ, m) when every q_i > 0."""
+        self._check_interior()
+        return sum(((p - q) ** 2 for p, q in zip(self.probabilities, self.q)), Polynomial({}, self.parameters))
+
+    def ideal(self) -> list:
+        """The generators p_i(w) − q_i (the last one is minus the sum of the others and is dropped)."""
+        self._check_interior()
+        gens = [p - q for p, q in zip(self.probabilities, self.q)][:-1]
+        gens = [g for g in gens if not g.is_zero()]
+        if not gens:
+            raise InputError("K is identically zero: every parameter gives the true distribution")
+        return gens
+
+    def sample(self, n: int, seed=None) -> Data:
+        """Counts of the k outcomes in n draws from q."""
+        n = self._check_n(n)
+        q = np.array([float(v) for v in self.q])
+        return Data(None, self._rng(seed).multinomial(n, q / q.sum()), seed)
+
+    def loss(self, data: Data) -> CallableLoss:
+        """L_n(w) = −Σ_i (N_i / n) log p_i(w), vectorised (value and gradient)."""
+        counts = np.asarray(data.y, float)
+        if counts.shape != (len(self.probabilities),):
+            raise InputError(f"data must hold {len(self.probabilities)} counts")
+        n = counts.sum()
+        freq = counts / n
+        funcs = [_numpy_poly(p) for p in self.probabilities]
+
+        def value(W):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = -sum(f * np.log(v(W)) for f, (v, _) in zip(freq, funcs) if f)
+            return np.where(np.isfinite(out), out, np.inf)
+
+        def gradient(W):
+            return -sum(f * g(W) / v(W)[:, None] for f, (v, g) in zip(freq, funcs) if f)
+
+        return CallableLoss(self.parameters, int(n), value, gradient, "multinomial negative log-likelihood")
+
+    @property
+    def name(self):
+        return self._name or repr(self)
+
+    def __repr__(self):
+        if self._name:
+            return self._name
+        return f"Multinomial({len(self.probabilities)} outcomes, parameters={list(self.parameters)})"
+
+
+def independence_mixture(rows: int = 3, cols: int = 3, true=None) -> Multinomial:
+    """The mixture of two independence models on rows × cols tables (Lin 2011, §4.4).
+
+    p_ij = t α_i β_j + (1 − t) γ_i δ_j with α, γ in the (rows−1)-simplex and β, δ in
+    the (cols−1)-simplex (last coordinates eliminated): d = 1 + 2(rows−1) + 2(cols−1)
+    parameters (t, a*, b*, c*, d*).
+
+    >>> m = independence_mixture(2, 2, true={"t": "1/2", "a1": "1/2", "b1": "1/2", "c1": "1/2", "d1": "1/2"})
+    >>> m.d, [str(v) for v in m.q]
+    (5, ['1/4', '1/4', '1/4', '1/4'])
+    """
+    for v, name in ((rows, "rows"), (cols, "cols")):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 2:
+            raise InputError(f"{name} must be an integer >= 2, got {v!r}")
+    A = [f"a{i + 1}" for i in range(rows - 1)]
+    C = [f"c{i + 1}" for i in range(rows - 1)]
+    B = [f"b{j + 1}" for j in range(cols - 1)]
+    D = [f"d{j + 1}" for j in range(cols - 1)]
+
+    def last(names):
+        return "(1 - " + " - ".join(names) + ")"
+
+    alpha, gamma = A + [last(A)], C + [last(C)]
+    beta, delta = B + [last(B)], D + [last(D)]
+    probs = [f"t*{alpha[i]}*{beta[j]} + (1 - t)*{gamma[i]}*{delta[j]}" for i in range(rows) for j in range(cols)]
+    params = ["t"] + A + B + C + D
+    return Multinomial(probs, parameters=params, true=true,
+                       name=f"independence_mixture({rows}, {cols})")
+
+
+class NormalMixture(Model):
+    """p(x | a, b) = (1 − a) N(x; 0, σ²) + a N(x; b, σ²), σ known.
+
+    The true distribution is p(x | a0, b0) (default a0 = b0 = 0, i.e. N(0, σ²), whose
+    true set is {a = 0} ∪ {b = 0}). With Hermite polynomials,
+    p/p0 − 1 = Σ_{k≥1} P_k(a, b) He_k(x/σ) / (σ^k k!) where P_k = a b^k − a0 b0^k, so K is
+    equivalent to Σ_k P_k², and P_k for k > R lies in ⟨P_1, ..., P_R⟩ (recursion with
+    roots b, b0), R = 1 if a0 b0 = 0 else 2. The mixing weight lives in [0, 1]:
+    ``domain`` records a ≥ 0 (or a ≤ 1) when a0 is on that boundary.
+
+    Examples
+    --------
+    >>> from rlct.models import NormalMixture
+    >>> import rlct
+    >>> rlct.rlct(NormalMixture())          # true N(0, 1), at a = b = 0
+    RLCT(λ=1/2, m=2, exact, method='monomial')
+    """
+
+    def __init__(self, sigma=1, true=None):
+        from ..polynomial import as_fraction
+
+        self.sigma = as_fraction(sigma, "sigma")
+        if self.sigma <= 0:
+            raise InputError(f"sigma must be positive, got {sigma}")
+        self.parameters = ("a", "b")
+        self.true_parameter = _point(true, self.parameters)
+        a0, b0 = self.true_parameter
+        if not 0 <= a0 <= 1:
+            raise InputError(f"the true mixing weight a0 = {a0} is outside [0, 1]")
+        dom = []
+        if a0 == 0:
+            dom.append("a >= 0")
+        if a0 == 1:
+            dom.append("a <= 1")
+        self.domain = dom or None
+        self._R = 1 if a0 * b0 == 0 else 2
+        self.kl_note = (f"K is equivalent to Σ_k P_k²/(σ^(2k) k!), P_k = a b^k − a0 b0^k, generated by "
+                        f"k ≤ {self._R} (Hermite expansion of the likelihood ratio)")
+
+    def ideal(self) -> list:
+        a0, b0 = self.true_parameter
+        gens = [as_polynomial(f"a*b**{k} - ({a0 * b0**k})", variables=self.parameters) for k in range(1, self._R + 1)]
+        return gens
+
+    def kl(self) -> Polynomial:
+        """The equivalent polynomial Σ_{k ≤ R} P_k² / (σ^{2k} k!) (same λ and m as K)."""
+        from math import factorial
+
+        return sum((g * g * Fraction(1, factorial(k + 1)) * (1 / self.sigma ** (2 * (k + 1)))
+                    for k, g in enumerate(self.ideal())), Polynomial({}, self.parameters))
+
+    def sample(self, n: int, seed=None) -> Data:
+        n = self._check_n(n)
+        rng = self._rng(seed)
+        a0, b0 = (float(v) for v in self.true_parameter)
+        comp = rng.random(n) < a0
+        x = rng.normal(np.where(comp, b0, 0.0), float(self.sigma))
+        return Data(x[:, None], np.zeros((n, 0)), seed)
+
+    def loss(self, data: Data) -> CallableLoss:
+        """L_n(a, b) = −(1/n) Σ log p(x_i | a, b) up to the constant log(√(2π) σ)."""
+        x = np.asarray(data.x, float)[:, 0]
+        s2 = float(self.sigma) ** 2
+
+        def parts(W):
+            a, b = W[:, :1], W[:, 1:2]
+            e0 = np.exp(-x[None] ** 2 / (2 * s2))
+            e1 = np.exp(-(x[None] - b) ** 2 / (2 * s2))
+            return a, b, e0, e1, (1 - a) * e0 + a * e1
+
+        def value(W):
+            *_, p = parts(W)
+            return -np.mean(np.log(p), axis=1)
+
+        def gradient(W):
+            a, b, e0, e1, p = parts(W)
+            ga = -np.mean((e1 - e0) / p, axis=1)
+            gb = -np.mean(a * e1 * (x[None] - b) / s2 / p, axis=1)
+            return np.stack([ga, gb], axis=1)
+
+        return CallableLoss(self.parameters, len(x), value, gradient, "normal mixture negative log-likelihood")
+
+    def known(self):
+        return None
+
+    def __repr__(self):
+        return f"NormalMixture(sigma={self.sigma}, true=({self.true_parameter[0]}, {self.true_parameter[1]}))"
