@@ -144,8 +144,12 @@ class Polynomial:
     # -- construction from flint -------------------------------------------------
     @classmethod
     def _from_flint(cls, p, variables) -> "Polynomial":
-        terms = {tuple(int(e) for e in exp): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()}
-        return cls(terms, variables)
+        # trusted source (flint drops zero terms; variables come from a Polynomial): skip validation
+        terms = {tuple(map(int, exp)): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()}
+        obj = object.__new__(cls)
+        obj._terms = dict(sorted(terms.items(), key=lambda kv: (sum(kv[0]), tuple(-e for e in kv[0]))))
+        obj._variables = tuple(str(v) for v in variables)
+        return obj
 
     # -- basic views ---------------------------------------------------------------
     @property

@@ -216,20 +216,23 @@ class PolynomialRegression(Model):
             outs.append(diffs)
         return outs
 
-    def _quadratic(self, coeff_maps, moment) -> Polynomial:
-        """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters."""
-        total = Polynomial({}, self.parameters)
+    def _quadratic(self, coeff_maps, moment, scale=Fraction(1)) -> Polynomial:
+        """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters (accumulated in flint)."""
+        from ..polynomial import _fmpq
+
+        total = Polynomial({}, self.parameters).flint
         for cm in coeff_maps:
             alphas = list(cm)
+            fl = {a: cm[a].embed(self.parameters).flint for a in alphas}
             for i, a in enumerate(alphas):
                 sq = moment(tuple(2 * x for x in a))
                 if sq:
-                    total = total + cm[a] * cm[a] * sq
+                    total += fl[a] * fl[a] * _fmpq(sq)
                 for b in alphas[i + 1:]:
                     m = moment(tuple(x + y for x, y in zip(a, b)))
                     if m:
-                        total = total + cm[a] * cm[b] * (2 * m)
-        return total
+                        total += fl[a] * fl[b] * _fmpq(2 * m)
+        return Polynomial._from_flint(total * _fmpq(scale), self.parameters)
 
     def kl(self) -> Polynomial:
         """K(w) = E_x[‖f(x, w) − f(x, w0)‖²] / (2σ²), exactly.
@@ -240,8 +243,8 @@ class PolynomialRegression(Model):
             In the model's parameters (global coordinates, vanishing at ``w0``).
         """
         if "_kl" not in self.__dict__:
-            q = self._quadratic(self._differences(), self._moment)
-            self.__dict__["_kl"] = q * (Fraction(1) / (2 * self.noise**2))
+            self.__dict__["_kl"] = self._quadratic(self._differences(), self._moment,
+                                                   Fraction(1) / (2 * self.noise**2))
         return self.__dict__["_kl"]
 
     def ideal(self) -> list:

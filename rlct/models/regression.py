@@ -207,14 +207,13 @@ class DeepLinearNetwork(PolynomialRegression):
                 for l in range(L)]
         params = tuple(x for m in mats for row in m for x in row)
 
-        def var(name):
-            return Polynomial({tuple(int(p == name) for p in params): 1}, params)
-
-        prod = [[var(x) for x in row] for row in mats[0]]
+        gens = dict(zip(params, Polynomial({}, params).flint.context().gens()))
+        prod = [[gens[x] for x in row] for row in mats[0]]
         for l in range(1, L):
             W = mats[l]
-            prod = [[sum((var(W[i][k]) * prod[k][j] for k in range(len(prod))), Polynomial({}, params))
+            prod = [[sum((gens[W[i][k]] * prod[k][j] for k in range(1, len(prod))), gens[W[i][0]] * prod[0][j])
                      for j in range(widths[0])] for i in range(widths[l + 1])]
+        prod = [[Polynomial._from_flint(p, params) for p in row] for row in prod]
         outputs = []
         for i in range(widths[-1]):
             outputs.append({tuple(int(k == j) for k in range(widths[0])): prod[i][j] for j in range(widths[0])})
