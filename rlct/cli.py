@@ -1,6 +1,7 @@
-"""Command line: ``rlct demo`` and ``rlct compute``.
+"""Command line: ``rlct demo``, ``rlct compute`` and ``rlct table``.
 
-Errors in the input print one line naming the problem and exit with code 2.
+Errors in the input print one line naming the problem on stderr and exit with
+code 2 (no traceback).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import sys
 import time
 
-from .errors import RLCTError
+from .errors import InputError, RLCTError
 
 # (label, K or None, keyword arguments, source of the known value)
 DEMO = [
@@ -78,17 +79,114 @@ def cmd_compute(args) -> int:
         kw["domain"] = args.domain
     if args.variables:
         kw["variables"] = args.variables.split(",")
+    if args.timeout is not None:
+        kw["timeout"] = args.timeout
+    if args.budget is not None:
+        kw["budget"] = args.budget
     if args.ideal:
         r = rlct(ideal=args.K, **kw)
     else:
         if len(args.K) != 1:
-            raise SystemExit("rlct compute: give one polynomial K (or use --ideal with several generators)")
+            raise InputError(f"give one polynomial K (got {len(args.K)}; use --ideal for several generators, "
+                             "or quote K)")
         r = rlct(args.K[0], **kw)
     if args.json:
-        print(json.dumps(r.to_dict(), indent=2))
+        print(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
         print(str(r) if args.certificate else repr(r))
     return 0
+
+
+def _load_toml(path: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise InputError("reading TOML on Python 3.10 needs the package tomli") from None
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory, not a TOML file") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"{path} is not valid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not valid TOML: not UTF-8 text") from None
+
+
+def _has_from_spec() -> bool:
+    try:
+        from .models import from_spec  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def read_table_file(path: str) -> dict:
+    """Read a table file: ``[[case]]`` (or ``[[item]]``) entries and optional top-level
+    ``columns``, ``caption``, ``label``, ``timeout``, ``budget``.
+
+    Returns ``{"items": [...], "columns": ..., "caption": ..., "label": ..., ...}``.
+    """
+    data = _load_toml(path)
+    items = list(data.get("case", [])) + list(data.get("item", []))
+    if not isinstance(data.get("case", []), list) or not isinstance(data.get("item", []), list):
+        raise InputError(f"{path}: entries must be written [[case]] or [[item]] (arrays of tables)")
+    if not items:
+        raise InputError(f"{path} has no [[case]] or [[item]] entries")
+    for i, it in enumerate(items):
+        if not isinstance(it, dict):
+            raise InputError(f"{path}: entry {i + 1} is not a table of fields (write [[case]] and key = value lines)")
+        if "model" in it and not _has_from_spec():
+            raise InputError(f"{path}: entry {i + 1}: model entries need rlct.models (rlct.models.from_spec)")
+    out = {"items": items}
+    for key in ("columns", "caption", "caption_latex", "label", "timeout", "budget", "format"):
+        if key in data:
+            out[key] = data[key]
+    return out
+
+
+def cmd_table(args) -> int:
+    from .report import table
+
+    spec = read_table_file(args.file)
+    columns = args.columns or spec.get("columns")
+    kw = {}
+    for key in ("timeout", "budget"):
+        value = getattr(args, key)
+        if value is None:
+            value = spec.get(key)
+        if value is not None:
+            kw[key] = value
+    t = table(spec["items"], **({"columns": columns} if columns else {}), **kw)
+    fmt = args.format or spec.get("format", "text")
+    caption = args.caption if args.caption is not None else spec.get("caption")
+    label = args.label if args.label is not None else spec.get("label")
+    if fmt == "latex" and args.caption is None and spec.get("caption_latex") is not None:
+        from .report import Rich
+
+        caption = Rich(str(caption or spec["caption_latex"]), str(spec["caption_latex"]))
+    if fmt == "latex":
+        out = t.to_latex(caption=caption, label=label)
+    elif fmt == "html":
+        out = t.to_html(caption=caption)
+    elif fmt in ("text", "markdown", "csv", "json"):
+        out = {"text": t.to_text, "markdown": t.to_markdown, "csv": t.to_csv, "json": t.to_json}[fmt]()
+        if caption and fmt in ("text", "markdown"):
+            out = f"{caption}\n\n{out}"
+    else:
+        raise InputError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
+    print(out.rstrip("\n"))
+    return 0
+
+
+TABLE_FORMATS = ("text", "markdown", "latex", "html", "csv", "json")
 
 
 def _pair(text):
@@ -96,9 +194,44 @@ def _pair(text):
     return k.strip(), v.strip()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit code 2) pointing to ``--help``."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _seconds(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return x
+
+
+TABLE_EPILOG = """\
+FILE.toml holds [[case]] (or [[item]]) entries, one per row:
+  name   = "cusp"                      # or id = "..."
+  K      = "(w2**2 - w1**3)**2"        # or ideal = ["f1", "f2"] for K = f1^2 + f2^2,
+                                       # or model = "ReducedRankRegression(M=2, N=2, H=1, r=0)"
+  prior  = "w1**2"                     # optional: prior amplitude |w1|^2
+  at     = {w1 = 1, w2 = 0}            # optional: true point (default the origin)
+  domain = ["w1 >= 0"]                 # optional: linear inequalities near the point
+  source = "Lin 2011"                  # optional: citation shown in the table
+Optional top-level keys: columns = ["name", "K", "lambda", "m", ...], caption (plain
+text), caption_latex (raw LaTeX for --format latex), label, timeout, budget. Columns: name, K, d, BIC (d/2), lambda, m, exact, bound, method, time,
+source, reason. A row no method decides shows "<= bound" for lambda and "?" for m.
+Example: rlct table examples/lecture_table.toml --format latex > table.tex
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rlct", description="Exact learning coefficients (RLCTs) for singular learning theory.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="rlct", description="Exact learning coefficients (RLCTs) for singular learning theory.",
+                epilog="Run 'rlct COMMAND --help' for the options of a command. "
+                       "Bad input prints one line on stderr and exits with code 2.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     d = sub.add_parser("demo", help="print a table of exact RLCTs of built-in examples")
     d.set_defaults(func=cmd_demo)
     c = sub.add_parser("compute", help="compute (λ, m) of a polynomial K")
@@ -108,9 +241,23 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--prior", help="monomial amplitude of the prior, e.g. 'w1**2*w2'")
     c.add_argument("--domain", action="append", help="a linear inequality such as 'w1 >= 0' (repeatable)")
     c.add_argument("--variables", help="variable order, comma separated")
-    c.add_argument("--json", action="store_true", help="print the result as JSON")
+    c.add_argument("--timeout", type=_seconds, help="seconds per Newton face (default 10)")
+    c.add_argument("--budget", type=_seconds, help="seconds in all (default 60)")
+    c.add_argument("--json", action="store_true", help="print the result as JSON (RLCT.to_dict())")
     c.add_argument("--certificate", action="store_true", help="print the certificate too")
     c.set_defaults(func=cmd_compute)
+    t = sub.add_parser("table", help="a table of exact RLCTs for the entries of a TOML file",
+                       description="Compute (λ, m) for every entry of FILE.toml and print a table "
+                                   "(text, Markdown, LaTeX booktabs, HTML, CSV or JSON).",
+                       epilog=TABLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("file", metavar="FILE.toml", help="the entries ([[case]] or [[item]])")
+    t.add_argument("--format", "-f", choices=TABLE_FORMATS, help="output format (default text)")
+    t.add_argument("--columns", help="comma-separated columns, e.g. 'name,K,lambda,m,source'")
+    t.add_argument("--caption", help="LaTeX/HTML caption (LaTeX output is then a table float)")
+    t.add_argument("--label", help="LaTeX \\label (LaTeX output is then a table float)")
+    t.add_argument("--timeout", type=_seconds, help="seconds per Newton face, per entry (default 10)")
+    t.add_argument("--budget", type=_seconds, help="seconds per entry (default 60)")
+    t.set_defaults(func=cmd_table)
     return p
 
 
@@ -120,8 +267,12 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except RLCTError as e:
-        print(f"rlct: error: {e}", file=sys.stderr)
+        message = " ".join(str(e).split())  # one line
+        print(f"rlct: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("rlct: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
