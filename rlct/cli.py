@@ -1,4 +1,4 @@
-"""Command line: ``rlct demo``, ``rlct compute`` and ``rlct table``.
+"""Command line: ``rlct demo``, ``rlct compute``, ``rlct table`` and ``rlct compare``.
 
 Errors in the input print one line naming the problem on stderr and exit with
 code 2 (no traceback).
@@ -258,7 +258,105 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--timeout", type=_seconds, help="seconds per Newton face, per entry (default 10)")
     t.add_argument("--budget", type=_seconds, help="seconds per entry (default 60)")
     t.set_defaults(func=cmd_table)
+    m = sub.add_parser("compare", help="exact λ next to sampler estimates λ̂ at several n",
+                       description="Run samplers on a model or K at several n and print the exact (λ, m), the "
+                                   "finite-n value and each λ̂ ± SE with a verdict.",
+                       epilog=COMPARE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("target", metavar="TARGET", help="model spec or polynomial K")
+    m.add_argument("--n", type=_ns, default=[1000, 10000, 100000], help="sample sizes, e.g. 1e3,1e4,1e5")
+    m.add_argument("--estimator", default="llc", help="comma-separated: llc, wbic, two-temperature, slope, llc-sgld")
+    m.add_argument("--sampler", default="mala", choices=("mala", "hmc", "sgld"))
+    m.add_argument("--chains", type=int, default=200)
+    m.add_argument("--draws", type=int, default=1000)
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--data", choices=("population", "sample"), help="population K (default) or a sampled data set")
+    m.add_argument("--k", type=float, default=2.0, help="verdict tolerance in standard errors (default 2)")
+    m.add_argument("--budget", type=_seconds, help="seconds for the exact computation (default 60)")
+    m.add_argument("--format", "-f", choices=("text", "markdown", "latex", "html", "json"))
+    m.add_argument("--out", help="also write the report as JSON to this file")
+    m.add_argument("--workers", type=int, help="run the rows on a local process pool of N workers")
+    m.add_argument("--dask", metavar="ADDRESS", help="run the rows on a Dask cluster (scheduler address)")
+    m.set_defaults(func=cmd_compare)
     return p
+
+
+COMPARE_EPILOG = """\
+TARGET is a model spec such as "ReducedRankRegression(M=3, N=3, H=2, r=0)" or
+"TwoLayerNetwork(H=2, activation='tanh')", or a polynomial K such as "(w1*w2)^2".
+Each row is one (n, estimator); the verdict compares the estimate with the value an
+ideal sampler gives at the same finite n (quadrature for d <= 3, else the first-order
+asymptotic value), within --k standard errors.
+Example: rlct compare "(w1*w2)^2" --n 1e3,1e4 --estimator llc,wbic --out report.json
+"""
+
+
+def _target(text):
+    from .models import MODELS, from_spec
+
+    head = text.strip().split("(", 1)[0].strip()
+    if head in MODELS:
+        return from_spec(text)
+    from .polynomial import as_polynomial
+
+    return as_polynomial(text)
+
+
+def _ns(text):
+    try:
+        ns = [int(float(x)) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sample sizes such as 1e3,1e4, got {text!r}") from None
+    if not ns:
+        raise argparse.ArgumentTypeError("expected at least one sample size")
+    return ns
+
+
+def cmd_compare(args) -> int:
+    from .report.compare import compare
+
+    target = _target(args.target)
+    estimators = [e.strip() for e in args.estimator.split(",") if e.strip()]
+    executor = None
+    client = None
+    if args.dask or args.workers:
+        executor, client = _executor(args)
+    try:
+        rep = compare(target, ns=args.n, estimators=estimators, sampler=args.sampler, chains=args.chains,
+                      draws=args.draws, seed=args.seed, data=args.data, k=args.k, budget=args.budget or 60.0,
+                      executor=executor)
+    finally:
+        if client is not None:
+            client.close()
+        elif executor is not None:
+            executor.shutdown()
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(rep.to_json())
+        except OSError as e:
+            raise InputError(f"cannot write {args.out}: {e.strerror}") from None
+    fmt = args.format or "text"
+    out = {"text": str, "markdown": lambda r: r.to_markdown(), "latex": lambda r: r.to_latex(),
+           "html": lambda r: r.to_html(), "json": lambda r: r.to_json()}[fmt](rep)
+    print(out)
+    return 0
+
+
+def _executor(args):
+    """A process pool (--workers N) or a Dask client (--dask ADDRESS); returns (executor, client)."""
+    if args.dask:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise InputError("--dask needs dask.distributed (pip install 'rlct[dask]')") from None
+        try:
+            client = Client(args.dask, timeout=10)
+        except (OSError, TimeoutError) as e:
+            raise InputError(f"cannot connect to the Dask scheduler at {args.dask}: {e}") from None
+        return client, client
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=args.workers), None
 
 
 def main(argv=None) -> int:

@@ -12,7 +12,8 @@ all report objects.
 | `w1**2*w2**2` | 1/2 |   2 |
 """
 
+from .compare import Report, ReportRow, compare
 from .render import Bound, Math, Rich
 from .table import COLUMNS, DEFAULT_COLUMNS, Row, Table, table
 
-__all__ = ["table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS", "Math", "Rich", "Bound"]
+__all__ = ["compare", "Report", "ReportRow", "table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS", "Math", "Rich", "Bound"]

@@ -1,0 +1,499 @@
+r"""Theory next to experiment: :func:`compare` runs samplers on a model (or K) at several n
+and puts each λ̂ beside the exact (λ, m) and the value an ideal sampler gives at that n.
+
+The verdict of a row compares λ̂ with the *finite-n* value (not with λ): at nβ = n/log n
+the expectation of the LLC estimator is E_β[nβ (f − f*)], which for K = (w1 w2)² at
+nβ = 579 is 0.380 while λ = 1/2. A row whose diagnostics failed is marked "not
+trustworthy" whatever its value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+from ..errors import InputError, RLCTError
+from ..result import RLCT, latex_fraction
+from . import render
+from .render import Bound, Math, Rich
+
+__all__ = ["compare", "Report", "ReportRow", "ESTIMATORS"]
+
+ESTIMATORS = ("llc", "wbic", "two-temperature", "slope", "llc-sgld")
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One (n, estimator) row of a :class:`Report`.
+
+    Attributes
+    ----------
+    n : int
+    estimator : str
+    nbeta : float
+    value, se : float
+        λ̂ and its Monte Carlo standard error.
+    expected, expected_error : float or None
+        The ideal sampler's value at this nβ (and its error bound when it is a quadrature).
+    expected_method : str or None
+        ``"quadrature"``, ``"asymptotic (first order)"``, or None.
+    verdict : str
+        ``"consistent"``, ``"inconsistent"``, ``"not trustworthy"`` or ``"no reference"``.
+    z : float or None
+        (λ̂ − expected) / combined standard error.
+    warnings, flags : tuple of str
+    settings : dict
+        Every setting that changes the number (sampler, step size, nβ convention, prior, γ, seed ...).
+    estimate : object
+        The :class:`rlct.numeric.Estimate` (not serialised).
+    """
+
+    n: int
+    estimator: str
+    nbeta: float
+    value: float
+    se: float
+    expected: float | None
+    expected_error: float | None
+    expected_method: str | None
+    verdict: str
+    z: float | None = None
+    ess: float = float("nan")
+    rhat: float = float("nan")
+    acceptance: float = float("nan")
+    warnings: tuple = ()
+    flags: tuple = ()
+    settings: dict = field(default_factory=dict, hash=False, compare=False)
+    estimate: Any = field(default=None, compare=False, repr=False, hash=False)
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("n", "estimator", "nbeta", "value", "se", "expected", "expected_error",
+                                           "expected_method", "verdict", "z", "ess", "rhat", "acceptance")}
+        d["warnings"], d["flags"] = list(self.warnings), list(self.flags)
+        d["settings"] = _jsonable(self.settings)
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ReportRow":
+        kw = dict(d)
+        for k in ("ess", "rhat", "acceptance"):
+            if kw.get(k) is None:
+                kw[k] = float("nan")
+        kw["warnings"], kw["flags"] = tuple(kw.get("warnings", ())), tuple(kw.get("flags", ()))
+        return cls(**kw)
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, Fraction):
+        return str(x)
+    if isinstance(x, (str, int, bool)) or x is None:
+        return x
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    try:
+        import numpy as np
+
+        if isinstance(x, np.generic):
+            return _jsonable(x.item())
+        if isinstance(x, np.ndarray):
+            return _jsonable(x.tolist())
+    except ImportError:  # pragma: no cover
+        pass
+    return str(x)
+
+
+def _fmt(x, digits=3):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The exact learning coefficient of one model next to sampler estimates at several n.
+
+    Attributes
+    ----------
+    name : str
+        The model (repr) or K.
+    d : int
+        Number of parameters.
+    exact : RLCT or None
+        The exact result (method, certificate; or the bound and why it is not exact).
+    rows : tuple of ReportRow
+    k : float
+        The verdict tolerance in standard errors.
+    settings : dict
+        Shared settings (sampler, chains, draws, seed, data: population or sample).
+
+    Rendering: ``str(report)`` (text), ``_repr_html_``, :meth:`to_markdown`,
+    :meth:`to_latex`, :meth:`to_json` / :meth:`from_json`, :meth:`to_dataframe`,
+    :meth:`plot`.
+    """
+
+    name: str
+    d: int
+    exact: RLCT | None
+    rows: tuple
+    k: float = 2.0
+    settings: dict = field(default_factory=dict, hash=False, compare=False)
+    polynomial_latex: str | None = None
+    exact_record: dict | None = field(default=None, compare=False, repr=False, hash=False)
+
+    # -- table ----------------------------------------------------------------------
+    HEADER = ("n", "nβ", "estimator", "λ̂ ± SE", "finite-n value", "λ (exact)", "verdict")
+
+    def _header(self):
+        return [Math("n", "n"), Math("nβ", r"n\beta"), "estimator", Math("λ̂ ± SE", r"\hat\lambda \pm \mathrm{SE}"),
+                Math("finite-n value", r"\mathbb{E}_\beta[n\beta(f - f^*)]"), Math("λ (exact)", r"\lambda"), "verdict"]
+
+    def _lambda_cell(self):
+        r = self.exact
+        if r is None:
+            return None
+        if r.exact:
+            return r.lambda_
+        return Bound(r.upper_bound) if r.upper_bound is not None else "?"
+
+    def _rows(self):
+        out = []
+        for row in self.rows:
+            est = f"{_fmt(row.value)} ± {_fmt(row.se)}"
+            latex_est = f"${_fmt(row.value)} \\pm {_fmt(row.se)}$"
+            if row.flags:
+                est += " (flagged)"
+                latex_est += " (flagged)"
+            if row.expected is None:
+                exp = Rich("–", "--")
+            else:
+                tag = "" if row.expected_method == "quadrature" else " (asympt.)"
+                exp = Rich(_fmt(row.expected) + tag, f"${_fmt(row.expected)}$" + tag)
+            out.append([row.n, Rich(f"{row.nbeta:.4g}", f"${row.nbeta:.4g}$"), row.estimator,
+                        Rich(est, latex_est), exp, self._lambda_cell(), row.verdict])
+        return out
+
+    def _title(self):
+        r = self.exact
+        if r is None:
+            ex = "exact value not computed"
+        elif r.exact:
+            ex = f"λ = {r.lambda_}, m = {r.multiplicity} ({r.method})"
+        else:
+            ex = f"λ ≤ {r.upper_bound} (not exact: {r.reason})"
+        return f"{self.name} (d = {self.d}): {ex}"
+
+    def _title_latex(self):
+        from .render import latex_escape
+
+        r = self.exact
+        head = (f"$K = {self.polynomial_latex}$" if self.polynomial_latex else latex_escape(self.name))
+        head += f" ($d = {self.d}$)"
+        if r is None:
+            return head
+        if r.exact:
+            return head + rf": $\lambda = {latex_fraction(r.lambda_)}$, $m = {r.multiplicity}$ ({r.method})"
+        if r.upper_bound is not None:
+            return head + rf": $\lambda \le {latex_fraction(r.upper_bound)}$ (not exact)"
+        return head + " (not decided)"
+
+    def __str__(self):
+        lines = [self._title(), render.to_text(self._header(), self._rows(), align="rrlrrrl")]
+        notes = self._notes()
+        return "\n".join(lines + notes)
+
+    def _notes(self):
+        notes = []
+        for row in self.rows:
+            for w in row.warnings + tuple(f"FLAG: {f}" for f in row.flags):
+                notes.append(f"  n = {row.n}, {row.estimator}: {w}")
+        if notes:
+            notes.insert(0, "warnings:")
+        notes.append(f"verdict: |λ̂ − finite-n value| ≤ {self.k:g} combined standard errors; "
+                     "rows with failed diagnostics are not trustworthy")
+        return notes
+
+    def __repr__(self):
+        verdicts = [r.verdict for r in self.rows]
+        counts = ", ".join(f"{verdicts.count(v)} {v}" for v in dict.fromkeys(verdicts))
+        return f"Report({self.name}, {len(self.rows)} rows: {counts or 'none'})"
+
+    def to_markdown(self) -> str:
+        """A GitHub Markdown table with the title as a bold line above it."""
+        return f"**{render.markdown_escape(self._title())}**\n\n" + render.to_markdown(
+            self._header(), self._rows(), align="rrlrrrl")
+
+    def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        """A booktabs table (``\\usepackage{booktabs}``); exact fractions as ``\\frac``."""
+        return render.to_latex(self._header(), self._rows(), align="rrlrrrl",
+                               caption=caption if caption is not None else Rich(self._title(), self._title_latex()),
+                               label=label)
+
+    def to_html(self) -> str:
+        return render.to_html(self._header(), self._rows(), align="rrlrrrl", caption=self._title())
+
+    def _repr_html_(self):
+        return self.to_html()
+
+    # -- data -------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {"name": self.name, "d": self.d, "k": self.k, "polynomial_latex": self.polynomial_latex,
+                "exact": self.exact_record if self.exact_record is not None else (
+                    self.exact.to_dict() if self.exact is not None else None),
+                "rows": [r.to_dict() for r in self.rows], "settings": _jsonable(self.settings)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Report":
+        """Rebuild a report from :meth:`to_json` (estimates' traces and certificates are not kept)."""
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not a report: invalid JSON ({e})") from None
+        ex = d.get("exact")
+        exact = None
+        if ex is not None:
+            exact = RLCT(lambda_=Fraction(ex["lambda"]) if ex.get("lambda") else None, multiplicity=ex.get("m"),
+                         exact=ex["exact"], method=ex["method"],
+                         upper_bound=Fraction(ex["upper_bound"]) if ex.get("upper_bound") else None,
+                         upper_bound_multiplicity=ex.get("upper_bound_m"), reason=ex.get("reason"))
+        rows = tuple(ReportRow.from_dict(r) for r in d["rows"])
+        return cls(d["name"], d["d"], exact, rows, d.get("k", 2.0), d.get("settings", {}), d.get("polynomial_latex"),
+                   exact_record=ex)
+
+    def to_dataframe(self):
+        """A pandas DataFrame, one row per (n, estimator); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise InputError("to_dataframe needs pandas (pip install pandas)") from None
+        return pd.DataFrame([r.to_dict() for r in self.rows])
+
+    # -- plots --------------------------------------------------------------------------
+    def plot(self, ax=None, traces: bool = False):
+        """λ̂ ± 2 SE against log n, with the exact λ and the finite-n values; matplotlib figure.
+
+        With ``traces=True`` a second panel shows the per-draw statistic of the first
+        chains of every row (when the estimates kept their traces).
+        """
+        try:
+            import matplotlib
+
+            matplotlib.use(matplotlib.get_backend())
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise InputError("plot needs matplotlib (pip install rlct[plot])") from None
+        if ax is None:
+            fig, axes = plt.subplots(1, 2 if traces else 1, figsize=(10 if traces else 6, 4), squeeze=False)
+            ax = axes[0][0]
+        else:
+            fig, axes = ax.figure, None
+        for est in dict.fromkeys(r.estimator for r in self.rows):
+            rs = [r for r in self.rows if r.estimator == est]
+            xs = [math.log(r.n) for r in rs]
+            ax.errorbar(xs, [r.value for r in rs], yerr=[2 * r.se for r in rs], marker="o", capsize=3,
+                        label=f"{est} λ̂ ± 2 SE")
+            exp = [(math.log(r.n), r.expected) for r in rs if r.expected is not None]
+            if exp:
+                ax.plot(*zip(*exp), "k--", marker="x", label=f"finite-n value ({est})")
+        if self.exact is not None and self.exact.exact:
+            ax.axhline(float(self.exact.lambda_), color="C3", label=f"λ = {self.exact.lambda_}")
+        elif self.exact is not None and self.exact.upper_bound is not None:
+            ax.axhline(float(self.exact.upper_bound), color="C3", ls=":", label=f"λ ≤ {self.exact.upper_bound}")
+        ax.set_xlabel("log n")
+        ax.set_ylabel("λ̂")
+        ax.set_title(self.name)
+        ax.legend(fontsize=8)
+        if traces and axes is not None:
+            tax = axes[0][1]
+            for r in self.rows:
+                tr = getattr(r.estimate, "trace", None)
+                stat = getattr(tr, "stat", None) if tr is not None else None
+                if stat is None:
+                    stat = getattr(tr, "f", None) if tr is not None else None
+                if stat is not None:
+                    tax.plot(stat[0], lw=0.6, label=f"n={r.n} {r.estimator}")
+            tax.set_xlabel("draw")
+            tax.set_ylabel("statistic (chain 1)")
+            tax.legend(fontsize=7)
+        return fig
+
+
+def _verdict(est, expected, expected_error, expected_method, k, exact):
+    if est.flags or not math.isfinite(est.value):
+        return "not trustworthy", None
+    if est.warnings:
+        return "not trustworthy", None
+    if expected is None:
+        return "no reference", None
+    err = expected_error or 0.0
+    se = math.sqrt(est.se**2 + err**2)
+    z = (est.value - expected) / se if se > 0 else float("inf")
+    return ("consistent" if abs(z) <= k else "inconsistent"), z
+
+
+def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequence[str] = ("llc",),
+            sampler="mala", chains: int = 200, draws: int = 1000, warmup: int | None = None, seed: int = 0,
+            data: str | None = None, prior=None, gamma=None, k: float = 2.0, exact: bool = True,
+            budget: float = 60.0, expected: bool = True, progress: bool | None = None, executor=None) -> Report:
+    """Exact (λ, m) next to sampler estimates λ̂ at several n, with a verdict per row.
+
+    Parameters
+    ----------
+    target : model or K
+        A model from :mod:`rlct.models` or a polynomial K (str, sympy, Polynomial).
+    ns : sequence of int
+        Sample sizes; β = 1/log n (Watanabe's WBIC temperature, Lau et al.'s LLC).
+    estimators : sequence of {"llc", "wbic", "two-temperature", "slope", "llc-sgld"}
+    sampler : {"mala", "hmc", "sgld"}
+        Sampler for the estimators that take one (``"llc-sgld"`` always uses SGLD).
+    chains, draws, warmup, seed :
+        Sampler settings; row i uses the seed ``seed + i`` so rows are independent and
+        reproducible (the same with or without an executor).
+    data : {"population", "sample"}, optional
+        ``"population"`` (default): the potential is nβ K(w); ``"sample"`` (models only):
+        draw n data points and use nβ L_n(w).
+    prior, gamma :
+        Prior (:class:`rlct.numeric.Prior`; default uniform on w* ± 1) and localisation γ.
+    k : float
+        Verdict tolerance in standard errors (combined with the quadrature error).
+    exact : bool
+        Compute the exact (λ, m) with :func:`rlct.rlct` (``budget`` seconds).
+    expected : bool
+        Compute the finite-n value of the LLC: quadrature for d ≤ 3 with the population
+        potential, else the first-order asymptotic λ − (m − 1)/log(nβ) from the exact
+        result (marked "asympt."). WBIC-type estimators are compared with λ itself.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Run the sample sizes in parallel (one task per n); None runs them in this process.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> import rlct
+    >>> rep = rlct.compare("(w1*w2)**2", ns=[1000], chains=64, draws=300, seed=1)
+    >>> rep.rows[0].verdict in ("consistent", "inconsistent", "not trustworthy")
+    True
+    >>> round(rep.rows[0].expected, 3)     # E_β[nβK] at nβ = 1000/log 1000, uniform prior on [-1, 1]²
+    0.356
+    """
+    from .. import api
+    from ..models.base import Model
+    from ..polynomial import as_polynomial
+
+    estimators = list(estimators)
+    bad = [e for e in estimators if e not in ESTIMATORS]
+    if bad or not estimators:
+        raise InputError(f"estimators must be among {', '.join(ESTIMATORS)}; got {bad or 'none'}")
+    try:
+        ns = [int(float(n)) for n in ns]
+    except (TypeError, ValueError):
+        raise InputError(f"ns must be sample sizes, got {ns!r}") from None
+    if not ns or any(n < 3 for n in ns):
+        raise InputError(f"every n must be an integer >= 3 (β = 1/log n), got {ns}")
+    for name, v in (("chains", chains), ("draws", draws)):
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            raise InputError(f"{name} must be a positive integer, got {v!r}")
+    if data not in (None, "population", "sample"):
+        raise InputError(f"data must be 'population' or 'sample', got {data!r}")
+    is_model = isinstance(target, Model)
+    K = target.kl() if is_model else as_polynomial(target)
+    name = repr(target) if is_model else f"K = {K}"
+    mode = data or "population"
+    if mode == "sample" and not is_model:
+        raise InputError("data='sample' needs a model (a polynomial K has no data distribution)")
+    exact_result = None
+    if exact:
+        try:
+            exact_result = api.rlct(target if is_model else K, budget=budget)
+        except RLCTError as e:
+            exact_result = RLCT(None, None, False, "none", reason=f"{type(e).__name__}: {e}")
+    lam_m = (exact_result.lambda_, exact_result.multiplicity) if exact_result is not None and exact_result.exact \
+        else None
+    tasks = []
+    for j, n in enumerate(ns):
+        tasks.append(dict(target=target if is_model else K, is_model=is_model, n=n, estimators=estimators,
+                          seeds=[seed + j * len(estimators) + e for e in range(len(estimators))],
+                          data_seed=seed + 10_000 + j, mode=mode, prior=prior, gamma=gamma, sampler=sampler,
+                          chains=chains, draws=draws, warmup=warmup, expected=expected, lam_m=lam_m, k=k,
+                          progress=progress, keep_trace=executor is None))
+    if executor is None:
+        results = [_run_n(t) for t in tasks]
+    else:
+        futures = [executor.submit(_run_n, t) for t in tasks]
+        results = [f.result() for f in futures]
+    rows = tuple(r for rs in results for r in rs)
+    settings = {"sampler": sampler, "chains": chains, "draws": draws, "warmup": warmup, "seed": seed, "data": mode,
+                "prior": str(prior) if prior is not None else "uniform on w* ± 1", "gamma": gamma,
+                "beta": "1/log n"}
+    return Report(name, len(K.variables), exact_result, rows, k, settings, None if is_model else K.latex())
+
+
+def _run_n(task) -> list:
+    """All estimators at one n (a picklable task for process pools and Dask)."""
+    from ..numeric import Potential, estimators as E, expected_lambda_hat
+    from ..numeric.exact import asymptotic_lambda_hat
+    from ..polynomial import Polynomial
+
+    target, n, mode = task["target"], task["n"], task["mode"]
+    center = [float(v) for v in target.true_parameter] if task["is_model"] else None
+    prior, gamma = task["prior"], task["gamma"]
+    if mode == "sample":
+        sample = target.sample(n, seed=task["data_seed"])
+        loss = target.loss(sample)
+        if isinstance(loss, Polynomial):
+            U = Potential.from_loss(loss, n, prior=prior, center=center, gamma=gamma)
+        else:
+            U = Potential.from_callable(loss.value, loss.gradient, dim=len(target.parameters), n=n, prior=prior,
+                                        center=center, gamma=gamma, variables=target.parameters)
+    else:
+        K = target.kl() if task["is_model"] else target
+        U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
+    ev = None
+    if task["expected"]:
+        try:
+            if U.dim <= 3 and mode == "population":
+                ev = expected_lambda_hat(U)
+            elif task["lam_m"] is not None:
+                ev = asymptotic_lambda_hat(task["lam_m"][0], task["lam_m"][1], U.nbeta)
+        except RLCTError:
+            ev = None
+    rows = []
+    for est_name, s in zip(task["estimators"], task["seeds"]):
+        common = dict(chains=task["chains"], draws=task["draws"], warmup=task["warmup"], seed=s,
+                      progress=task["progress"])
+        if est_name == "llc":
+            est = E.llc(U, sampler=task["sampler"], **common)
+        elif est_name == "wbic":
+            est = E.wbic(U, sampler=task["sampler"], **common)
+        elif est_name == "two-temperature":
+            est = E.two_temperature(U, sampler=task["sampler"], **common)
+        elif est_name == "slope":
+            est = E.slope(U, sampler=task["sampler"], **common)
+        else:
+            est = E.llc_sgld(U, **common)
+        if est_name in ("llc", "llc-sgld"):
+            ref = float(ev.value) if ev is not None else None
+            ref_err = ev.error if ev is not None else None
+            ref_method = ev.method if ev is not None else None
+        else:
+            lam = task["lam_m"][0] if task["lam_m"] is not None else None
+            ref, ref_err, ref_method = (float(lam), 0.0, "exact λ") if lam is not None else (None, None, None)
+        verdict, z = _verdict(est, ref, ref_err, ref_method, task["k"], None)
+        rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=float(est.value),
+                              se=float(est.se), expected=ref, expected_error=ref_err, expected_method=ref_method,
+                              verdict=verdict, z=z, ess=float(est.ess), rhat=float(est.rhat),
+                              acceptance=float(est.acceptance), warnings=tuple(est.warnings),
+                              flags=tuple(est.flags), settings=dict(est.settings),
+                              estimate=est if task["keep_trace"] else None))
+    return rows
