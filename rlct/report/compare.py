@@ -316,14 +316,15 @@ class Report:
             tax = axes[0][1]
             for r in self.rows:
                 tr = getattr(r.estimate, "trace", None)
-                stat = getattr(tr, "stat", None) if tr is not None else None
-                if stat is None:
-                    stat = getattr(tr, "f", None) if tr is not None else None
-                if stat is not None:
-                    tax.plot(stat[0], lw=0.6, label=f"n={r.n} {r.estimator}")
+                loss = getattr(tr, "loss", None)
+                if loss is not None:
+                    tax.plot(r.nbeta * (loss[0] - loss.min()), lw=0.6, label=f"n={r.n} {r.estimator}, chain 1")
             tax.set_xlabel("draw")
-            tax.set_ylabel("statistic (chain 1)")
-            tax.legend(fontsize=7)
+            tax.set_ylabel("nβ (f − min f)")
+            if tax.get_legend_handles_labels()[0]:
+                tax.legend(fontsize=7)
+            else:
+                tax.text(0.5, 0.5, "no traces kept (run without an executor)", ha="center", transform=tax.transAxes)
         return fig
 
 

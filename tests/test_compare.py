@@ -1,0 +1,101 @@
+"""rlct.compare / Report: theory next to experiment."""
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from fractions import Fraction
+
+import pytest
+
+import rlct
+from rlct.errors import InputError
+from rlct.models import ReducedRankRegression
+from rlct.report import Report
+
+
+@pytest.fixture(scope="module")
+def report():
+    return rlct.compare("(w1*w2)**2", ns=[1000, 10000], chains=64, draws=300, seed=1)
+
+
+def test_report_holds_exact_finite_n_and_estimates(report):
+    assert report.exact.pair == (Fraction(1, 2), 2)           # Lin 2011 Prop 3.7
+    assert [r.n for r in report.rows] == [1000, 10000]
+    r = report.rows[0]
+    # E_β[nβK] for K = (w1w2)², uniform prior on [-1,1]², nβ = 1000/log 1000: by quadrature,
+    # below λ = 1/2 as the first-order expansion λ - (m-1)/log(nβ) = 0.299 (rough) says it must be
+    assert r.expected_method == "quadrature" and 0.3 < r.expected < 0.5
+    assert r.verdict in ("consistent", "inconsistent", "not trustworthy")
+    if r.verdict == "consistent":
+        assert abs(r.value - r.expected) <= 2 * (r.se**2 + (r.expected_error or 0) ** 2) ** 0.5
+
+
+def test_report_renders(report):
+    text = str(report)
+    assert text.splitlines()[0] == "K = w1**2*w2**2 (d = 2): λ = 1/2, m = 2 (monomial)"
+    assert "finite-n value" in text and "verdict" in text
+    md = report.to_markdown()
+    assert md.startswith("**K = w1\\*\\*2\\*w2\\*\\*2") and "| ---" not in md.splitlines()[0]
+    tex = report.to_latex()
+    assert r"\toprule" in tex and r"\frac{1}{2}" in tex and r"$K = w_{1}^{2} w_{2}^{2}$" in tex
+    assert "λ" not in tex and "β" not in tex                   # pdflatex-safe
+    assert report._repr_html_().startswith("<table")
+    assert repr(report).startswith("Report(K = w1**2*w2**2, 2 rows:")
+
+
+def test_json_round_trip(report):
+    again = Report.from_json(report.to_json())
+    assert again == report
+    assert again.to_json() == report.to_json()
+    assert str(again) == str(report)
+    with pytest.raises(InputError, match="invalid JSON"):
+        Report.from_json("{")
+
+
+def test_deterministic_and_executor_agnostic(report):
+    with ProcessPoolExecutor(2) as ex:
+        par = rlct.compare("(w1*w2)**2", ns=[1000, 10000], chains=64, draws=300, seed=1, executor=ex)
+    assert par.rows == report.rows
+
+
+def test_model_with_sampled_data():
+    rep = rlct.compare(ReducedRankRegression(2, 2, 1, 0), ns=[2000], chains=32, draws=200, seed=0, data="sample")
+    row = rep.rows[0]
+    assert rep.exact.pair == (1, 2) and rep.d == 4
+    assert row.expected_method.startswith("asymptotic")        # d = 4 > 3: first-order value from (λ, m)
+    assert row.expected == pytest.approx(1 - 1 / __import__("math").log(row.nbeta))
+
+
+def test_plot(report, tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = report.plot(traces=True)
+    fig.savefig(tmp_path / "report.png")
+    assert (tmp_path / "report.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(ns=[1]), "n must be an integer >= 3"),
+    (dict(estimators=["bogus"]), "estimators must be among"),
+    (dict(data="sample"), "needs a model"),
+    (dict(chains=0), "chains must be a positive integer"),
+])
+def test_bad_input(kw, match):
+    with pytest.raises(InputError, match=match):
+        rlct.compare("(w1*w2)**2", **kw)
+
+
+def test_cli_compare(tmp_path):
+    out = tmp_path / "r.json"
+    p = subprocess.run([sys.executable, "-m", "rlct.cli", "compare", "ReducedRankRegression(M=2, N=1, H=1, r=0)",
+                        "--n", "1e3", "--chains", "16", "--draws", "100", "--out", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "ReducedRankRegression(M=2, N=1, H=1, r=0) (d = 3): λ = 1/2, m = 1" in p.stdout
+    assert json.loads(out.read_text())["rows"][0]["n"] == 1000
+    bad = subprocess.run([sys.executable, "-m", "rlct.cli", "compare", "NoSuchModel(3)"], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
