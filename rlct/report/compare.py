@@ -173,7 +173,7 @@ class Report:
             if row.expected is None:
                 exp = Rich("–", "--")
             else:
-                tag = "" if row.expected_method == "quadrature" else " (asympt.)"
+                tag = {"quadrature": "", "exact λ": " (λ)"}.get(row.expected_method, " (asympt.)")
                 exp = Rich(_fmt(row.expected) + tag, f"${_fmt(row.expected)}$" + tag)
             out.append([row.n, Rich(f"{row.nbeta:.4g}", f"${row.nbeta:.4g}$"), row.estimator,
                         Rich(est, latex_est), exp, self._lambda_cell(), row.verdict])
@@ -215,8 +215,9 @@ class Report:
                 notes.append(f"  n = {row.n}, {row.estimator}: {w}")
         if notes:
             notes.insert(0, "warnings:")
-        notes.append(f"verdict: |λ̂ − finite-n value| ≤ {self.k:g} combined standard errors; "
-                     "rows with failed diagnostics are not trustworthy")
+        notes.append(f"verdict: |λ̂ − finite-n value| ≤ {self.k:g} combined standard errors; rows with failed "
+                     "diagnostics are not trustworthy; (asympt.) = λ − (m−1)/log(nβ), (λ) = WBIC-type estimators "
+                     "compared with λ itself")
         return notes
 
     def __repr__(self):
@@ -328,16 +329,14 @@ class Report:
         return fig
 
 
-def _verdict(est, expected, expected_error, expected_method, k, exact):
-    if est.flags or not math.isfinite(est.value):
-        return "not trustworthy", None
-    if est.warnings:
+def _verdict(est, value, se, expected, expected_error, k):
+    if est.flags or not math.isfinite(value) or est.warnings:
         return "not trustworthy", None
     if expected is None:
         return "no reference", None
     err = expected_error or 0.0
-    se = math.sqrt(est.se**2 + err**2)
-    z = (est.value - expected) / se if se > 0 else float("inf")
+    se = math.sqrt(se**2 + err**2)
+    z = (value - expected) / se if se > 0 else float("inf")
     return ("consistent" if abs(z) <= k else "inconsistent"), z
 
 
@@ -482,7 +481,10 @@ def _run_n(task) -> list:
         elif est_name == "slope":
             est = E.slope(U, sampler=task["sampler"], **common)
         else:
-            est = E.llc_sgld(U, **common)
+            est = E.llc_sgld(U, prior=None, **common)
+        value, se = float(est.value), float(est.se)
+        if est_name == "wbic":                      # WBIC is a free energy; its λ̂ is (WBIC − n f*)/log n
+            value, se = float(est.settings["lambda_hat"]), float(est.settings["lambda_hat_se"])
         if est_name in ("llc", "llc-sgld"):
             ref = float(ev.value) if ev is not None else None
             ref_err = ev.error if ev is not None else None
@@ -490,9 +492,9 @@ def _run_n(task) -> list:
         else:
             lam = task["lam_m"][0] if task["lam_m"] is not None else None
             ref, ref_err, ref_method = (float(lam), 0.0, "exact λ") if lam is not None else (None, None, None)
-        verdict, z = _verdict(est, ref, ref_err, ref_method, task["k"], None)
-        rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=float(est.value),
-                              se=float(est.se), expected=ref, expected_error=ref_err, expected_method=ref_method,
+        verdict, z = _verdict(est, value, se, ref, ref_err, task["k"])
+        rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=value,
+                              se=se, expected=ref, expected_error=ref_err, expected_method=ref_method,
                               verdict=verdict, z=z, ess=float(est.ess), rhat=float(est.rhat),
                               acceptance=float(est.acceptance), warnings=tuple(est.warnings),
                               flags=tuple(est.flags), settings=dict(est.settings),

@@ -1,0 +1,678 @@
+"""Sampler kernels (pure ``init``/``step`` functions) and the driver :func:`sample`.
+
+Every kernel targets ``exp(−U)`` for a :class:`~rlct.numeric.Potential` ``U`` and
+acts on all chains at once (positions of shape ``(chains, d)``). A kernel is a
+pair ``init(position) -> state`` and ``step(rng, state) -> (state, info)`` with
+states and infos small named tuples, as in BlackJAX.
+
+Step-size convention (the same for MALA and SGLD, so the two differ only by the
+Metropolis correction): the Langevin move is
+``w' = w − (ε/2) ∇U(w) + N(0, ε I)``. For SGLD with a flat prior this is
+devinterp's ``Δw = (ε/2)(−nβ ∇L_n + γ(w* − w)) + N(0, ε)``. HMC's ε is the
+leapfrog step.
+
+Randomness: one :class:`numpy.random.Generator` (PCG64) seeded by
+``SeedSequence(seed)`` drives all chains together, so a run is reproducible given
+``(seed, chains, draws, warmup, sampler, potential)``; changing the number of
+chains changes every chain's draws.
+
+Examples
+--------
+>>> from rlct.numeric import Potential
+>>> U = Potential.from_polynomial("w1**2 + w2**2", nbeta=100)
+>>> tr = sample(U, "mala", chains=8, draws=200, warmup=100, seed=0)
+>>> tr
+Trace(mala, 8 chains × 200 draws after 100 warm-up, step size ..., acceptance ...)
+>>> tr.loss.shape
+(8, 200)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from ..errors import InputError
+from .potential import Potential, check_positive
+
+__all__ = ["Kernel", "MALA", "HMC", "SGLD", "LangevinState", "LangevinInfo", "HMCInfo",
+           "mala_kernel", "hmc_kernel", "sgld_kernel", "sample", "Trace", "as_sampler"]
+
+DIVERGENCE = 1000.0  # energy error that counts as a divergence (Stan's threshold)
+
+
+class Kernel(NamedTuple):
+    """A sampler kernel: ``init(position) -> state``, ``step(rng, state) -> (state, info)``."""
+
+    init: Callable
+    step: Callable
+
+
+class LangevinState(NamedTuple):
+    """State of MALA, HMC and SGLD: positions and U, ∇U, f there (all chains)."""
+
+    position: np.ndarray  # (chains, d)
+    energy: np.ndarray  # (chains,)  U
+    grad: np.ndarray  # (chains, d) ∇U
+    loss: np.ndarray  # (chains,)  f (K or L_n)
+
+
+class LangevinInfo(NamedTuple):
+    """Per-step information: acceptance probability, accepted, divergent (per chain)."""
+
+    acceptance: np.ndarray
+    accepted: np.ndarray
+    divergent: np.ndarray
+
+
+HMCInfo = LangevinInfo
+
+
+def _init(potential: Potential) -> Callable:
+    def init(position) -> LangevinState:
+        w = np.array(position, dtype=float, ndmin=2)
+        if w.ndim != 2 or w.shape[1] != potential.dim:
+            raise InputError(f"initial positions must have shape (chains, {potential.dim}), got {np.shape(position)}")
+        U, G, f = potential.evaluate(w)
+        bad = ~(np.isfinite(U) & np.all(np.isfinite(G), axis=1) & np.isfinite(f))
+        if np.any(bad):
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"the potential is not finite at the start point of chain {i}: w = {w[i].tolist()}, "
+                             f"U = {U[i]}, f = {f[i]} (start inside the prior's support, where the loss is finite)")
+        return LangevinState(w, U, G, f)
+
+    return init
+
+
+def _metric(metric, d):
+    if metric is None:
+        return None
+    m = np.asarray(metric, dtype=float)
+    if m.shape != (d,) or not np.all(np.isfinite(m)) or np.any(m <= 0):
+        raise InputError(f"metric (the inverse mass, one positive number per parameter) must have shape ({d},)")
+    return m
+
+
+def mala_kernel(potential: Potential, step_size: float, spread: float = 1.0, metric=None) -> Kernel:
+    """Metropolis-adjusted Langevin: propose ``y = w − (ε/2)∇U(w) + √ε ξ``, accept with
+    the Metropolis–Hastings probability.
+
+    With ``spread > 1`` each chain's ε is drawn at every step log-uniformly from
+    ``[ε/√spread, ε·√spread]``, independently of the state. Each fixed-ε kernel is
+    reversible with respect to exp(−U), so the mixture is too; the small steps let
+    chains move where the posterior is narrow (the tips of the arms of a singular
+    posterior such as (w1 w2)², whose width ~ 1/(|w2|√(2nβ)) shrinks along the arm),
+    which a single adapted ε cannot.
+
+    ``metric`` (a positive vector m, the diagonal inverse mass) preconditions the
+    move: ``y = w − (ε/2) m⊙∇U(w) + √ε √m⊙ξ``.
+
+    Examples
+    --------
+    >>> U = Potential.from_polynomial("w1**2", nbeta=10)
+    >>> k = mala_kernel(U, 0.05)
+    >>> state = k.init(np.zeros((3, 1)))
+    >>> state, info = k.step(np.random.default_rng(0), state)
+    >>> info.acceptance.shape, state.position.shape
+    ((3,), (3, 1))
+    """
+    eps0 = check_positive(step_size, "step size ε")
+    if not (isinstance(spread, (int, float)) and spread >= 1):
+        raise InputError(f"spread must be a number >= 1, got {spread!r}")
+    log_spread = math.log(spread)
+    m = _metric(metric, potential.dim)
+    sm = np.sqrt(m) if m is not None else None
+
+    def step(rng: np.random.Generator, state: LangevinState):
+        x, Ux, Gx, fx = state
+        if log_spread:
+            eps = eps0 * np.exp(log_spread * (rng.random((x.shape[0], 1)) - 0.5))
+            sq = np.sqrt(eps)
+        else:
+            eps, sq = eps0, math.sqrt(eps0)
+        xi = rng.standard_normal(x.shape)
+        if m is None:
+            y = x - 0.5 * eps * Gx + sq * xi
+        else:
+            y = x - 0.5 * eps * (m * Gx) + sq * (sm * xi)
+        Uy, Gy, fy = potential.evaluate(y)
+        # log q(x|y) − log q(y|x), q(b|a) ∝ exp(−‖(b − a + (ε/2) m∇U(a))/√m‖²/(2ε))
+        fwd = sq * xi
+        bwd = x - y + 0.5 * eps * Gy if m is None else (x - y + 0.5 * eps * (m * Gy)) / sm
+        log_ratio = (np.einsum("ij,ij->i", fwd, fwd) - np.einsum("ij,ij->i", bwd, bwd)) / (2 * np.ravel(eps))
+        with np.errstate(invalid="ignore", over="ignore"):
+            log_alpha = Ux - Uy + log_ratio
+        finite = np.isfinite(log_alpha) & np.isfinite(fy)
+        log_alpha = np.where(finite, log_alpha, -np.inf)
+        acc = np.exp(np.minimum(log_alpha, 0.0))
+        accept = rng.random(x.shape[0]) < acc
+        # a MALA "divergence" is a numerical breakdown (NaN, −inf), not a large rejected step
+        divergent = ~finite & ~np.isposinf(Uy)
+        a = accept[:, None]
+        new = LangevinState(np.where(a, y, x), np.where(accept, Uy, Ux), np.where(a, Gy, Gx), np.where(accept, fy, fx))
+        return new, LangevinInfo(acc, accept, divergent)
+
+    return Kernel(_init(potential), step)
+
+
+def hmc_kernel(potential: Potential, step_size: float, n_leapfrog: int = 10, jitter: float = 0.5,
+               metric=None) -> Kernel:
+    """Hamiltonian Monte Carlo with identity mass, ``n_leapfrog`` leapfrog steps of size ε.
+
+    Each chain's step is drawn uniformly from ε·[1 − jitter, 1 + jitter] at every
+    transition (Neal 2011, §5.4.2.2), which breaks the periodic trajectories that
+    a fixed εL produces on nearly Gaussian targets.
+
+    A transition whose energy error exceeds 1000 (or is not finite) is a divergence
+    (Stan's rule) and is rejected.
+
+    Examples
+    --------
+    >>> U = Potential.from_polynomial("w1**2", nbeta=10)
+    >>> k = hmc_kernel(U, 0.1, 5)
+    >>> s, info = k.step(np.random.default_rng(0), k.init(np.zeros((2, 1))))
+    >>> info.acceptance.round(2).tolist()
+    [1.0, 1.0]
+    """
+    eps = check_positive(step_size, "step size ε")
+    if not isinstance(n_leapfrog, (int, np.integer)) or n_leapfrog < 1:
+        raise InputError(f"n_leapfrog must be a positive integer, got {n_leapfrog!r}")
+    if not 0 <= jitter < 1:
+        raise InputError(f"jitter must be in [0, 1), got {jitter!r}")
+
+    m = _metric(metric, potential.dim)
+    mv = m if m is not None else 1.0
+
+    def step(rng: np.random.Generator, state: LangevinState):
+        x, Ux, Gx, fx = state
+        p = rng.standard_normal(x.shape)
+        if m is not None:
+            p = p / np.sqrt(m)  # p ~ N(0, M), M = diag(1/m)
+        e = eps * rng.uniform(1 - jitter, 1 + jitter, size=(x.shape[0], 1)) if jitter else eps
+        H0 = Ux + 0.5 * np.einsum("ij,ij->i", p * mv, p)
+        q, G = x, Gx
+        with np.errstate(invalid="ignore", over="ignore"):
+            p = p - 0.5 * e * G
+            for i in range(n_leapfrog):
+                q = q + e * (mv * p)
+                U, G, f = potential.evaluate(q)
+                if i < n_leapfrog - 1:
+                    p = p - e * G
+            p = p - 0.5 * e * G
+            H1 = U + 0.5 * np.einsum("ij,ij->i", p * mv, p)
+            log_alpha = H0 - H1
+        finite = np.isfinite(log_alpha) & np.isfinite(f) & np.all(np.isfinite(q), axis=1)
+        log_alpha = np.where(finite, log_alpha, -np.inf)
+        acc = np.exp(np.minimum(log_alpha, 0.0))
+        accept = rng.random(x.shape[0]) < acc
+        divergent = (~finite & ~np.isposinf(U)) | (finite & (-log_alpha > DIVERGENCE))
+        a = accept[:, None]
+        new = LangevinState(np.where(a, q, x), np.where(accept, U, Ux), np.where(a, G, Gx), np.where(accept, f, fx))
+        return new, LangevinInfo(acc, accept, divergent)
+
+    return Kernel(_init(potential), step)
+
+
+def sgld_kernel(potential: Potential, epsilon: float) -> Kernel:
+    """Unadjusted (stochastic-gradient, here full-batch) Langevin dynamics:
+    ``w' = w − (ε/2)∇U(w) + N(0, ε I)``, every move accepted.
+
+    This is devinterp's localised SGLD step with full-batch gradients. A uniform
+    prior's box is enforced by reflection at its walls. The chain's stationary law
+    is not the target: its bias is O(ε) (Langevin discretisation), so λ̂ depends
+    on ε; see :func:`rlct.numeric.llc_sgld` for the extrapolation ε → 0.
+
+    Examples
+    --------
+    >>> U = Potential.from_polynomial("w1**2", nbeta=10, gamma=1.0)
+    >>> k = sgld_kernel(U, 1e-3)
+    >>> s, info = k.step(np.random.default_rng(0), k.init(np.zeros((2, 1))))
+    >>> bool(info.accepted.all())
+    True
+    """
+    eps = check_positive(epsilon, "epsilon")
+    sq = math.sqrt(eps)
+    box = potential.prior.arrays(potential.dim) if potential.prior.kind == "uniform" else None
+
+    def step(rng: np.random.Generator, state: LangevinState):
+        x, Ux, Gx, fx = state
+        y = x - 0.5 * eps * Gx + sq * rng.standard_normal(x.shape)
+        if box is not None:
+            lo, hi = box["low"], box["high"]
+            width = hi - lo
+            z = np.mod(y - lo, 2 * width)
+            y = lo + np.where(z > width, 2 * width - z, z)
+        U, G, f = potential.evaluate(y)
+        finite = np.isfinite(U) & np.isfinite(f)
+        ones = np.ones(x.shape[0])
+        return LangevinState(y, U, G, f), LangevinInfo(ones, np.ones(x.shape[0], bool), ~finite)
+
+    return Kernel(_init(potential), step)
+
+
+# ------------------------------------------------------------------------------------
+# sampler specifications
+
+
+@dataclass(frozen=True)
+class MALA:
+    """Metropolis-adjusted Langevin (the default sampler).
+
+    Parameters
+    ----------
+    step_size : float, optional
+        ε (noise variance of the proposal). None: found during warm-up by dual
+        averaging (Hoffman & Gelman 2014, §3.2) to reach ``target_accept``.
+    target_accept : float
+        Mean acceptance aimed at by the adaptation (0.574 is optimal for MALA on
+        smooth targets in high dimension, Roberts & Rosenthal 1998).
+    spread : float
+        Per-step step sizes are drawn log-uniformly over a factor ``spread``
+        around ε (see :func:`mala_kernel`); 1 for a fixed ε. The default 100
+        multiplied the effective sample size of λ̂ by 20–45 on (w1 w2)² at
+        nβ = 579 and halved it on a regular model (benchmarks/bench_numeric.py).
+    adapt_metric : bool
+        Also adapt a diagonal inverse mass (the positions' variance over the
+        middle of the warm-up, pooled over chains; needs ``warmup >= 100``). Off by
+        default: it fixes regular directions of very different stiffness (on
+        K = w1² + 100 w2² + w3²/100 at nβ = 500, λ̂ went from 1.06 with R-hat 1.07
+        to the exact 1.454), but halved the ESS on reduced rank regression with a
+        rank-1 truth, whose valley a11·b11 = 1 is curved, so no diagonal scaling fits it.
+    """
+
+    step_size: float | None = None
+    target_accept: float = 0.574
+    spread: float = 100.0
+    adapt_metric: bool = False
+    name = "mala"
+    grads_per_step = 1
+
+    def kernel(self, potential, step_size, metric=None):
+        """The :func:`mala_kernel` with this step size (and metric)."""
+        return mala_kernel(potential, step_size, self.spread, metric)
+
+    @property
+    def adapt(self):
+        return self.step_size is None
+
+
+@dataclass(frozen=True)
+class HMC:
+    """Hamiltonian Monte Carlo with ``n_leapfrog`` steps (each ε jittered by ±``jitter``);
+    ε (and, with ``adapt_metric``, a diagonal inverse mass) adapted as for :class:`MALA`."""
+
+    step_size: float | None = None
+    n_leapfrog: int = 10
+    target_accept: float = 0.8
+    jitter: float = 0.5
+    adapt_metric: bool = False
+    name = "hmc"
+
+    def kernel(self, potential, step_size, metric=None):
+        """The :func:`hmc_kernel` with this step size (and metric)."""
+        return hmc_kernel(potential, step_size, self.n_leapfrog, self.jitter, metric)
+
+    @property
+    def grads_per_step(self):
+        return self.n_leapfrog
+
+    @property
+    def adapt(self):
+        return self.step_size is None
+
+
+@dataclass(frozen=True)
+class SGLD:
+    """Unadjusted Langevin with step ε (devinterp's SGLD, full batch); never adapted.
+
+    >>> SGLD(1e-4).step_size, SGLD(1e-4).adapt
+    (0.0001, False)
+    """
+
+    epsilon: float = 1e-4
+    name = "sgld"
+    grads_per_step = 1
+    adapt = False
+    target_accept = None
+
+    adapt_metric = False
+
+    @property
+    def step_size(self):
+        return self.epsilon
+
+    def kernel(self, potential, step_size, metric=None):
+        """The :func:`sgld_kernel` with step ε (no metric)."""
+        return sgld_kernel(potential, step_size)
+
+
+def as_sampler(sampler) -> Any:
+    """``"mala"``, ``"hmc"``, ``"sgld"`` or a sampler object.
+
+    >>> as_sampler("hmc")
+    HMC(step_size=None, n_leapfrog=10, target_accept=0.8, jitter=0.5, adapt_metric=False)
+    """
+    if isinstance(sampler, (MALA, HMC, SGLD)):
+        if sampler.step_size is not None:
+            check_positive(sampler.step_size, "step size ε")
+        return sampler
+    names = {"mala": MALA, "hmc": HMC, "sgld": SGLD}
+    if isinstance(sampler, str) and sampler.lower() in names:
+        return names[sampler.lower()]()
+    raise InputError(f"sampler must be one of 'mala', 'hmc', 'sgld' or a MALA/HMC/SGLD object, got {sampler!r}")
+
+
+# ------------------------------------------------------------------------------------
+# the trace
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """What :func:`sample` recorded, with (chain, draw) axes after warm-up.
+
+    Attributes
+    ----------
+    loss : ndarray (chains, draws)
+        f (K or L_n) after each kept step.
+    acceptance : ndarray (chains,)
+        Mean acceptance probability per chain (1 for SGLD).
+    divergences : ndarray (chains,)
+        Divergent transitions per chain (after warm-up).
+    step_size : float
+        ε used after warm-up.
+    warmup : int
+        Steps discarded (burn-in, and step-size adaptation when adapted).
+    warmup_loss : ndarray (warmup,)
+        Mean over chains of f during warm-up (to see the burn-in).
+    max_distance : ndarray (chains,)
+        Largest ‖w − w*‖ each chain reached after warm-up.
+    nonfinite : ndarray (chains,)
+        Steps after warm-up at which f was not finite.
+    positions : ndarray (chains, kept, d) or None
+        Kept every ``thin`` draws when ``thin`` was given.
+    metric : ndarray (d,) or None
+        The adapted diagonal inverse mass (``adapt_metric=True``).
+
+    Examples
+    --------
+    >>> tr = sample(Potential.from_polynomial("w1**2", nbeta=10), chains=4, draws=100, seed=0)
+    >>> tr.loss.shape, tr.warmup, tr.settings()["sampler"]
+    ((4, 100), 50, 'mala')
+    """
+
+    loss: np.ndarray
+    acceptance: np.ndarray
+    divergences: np.ndarray
+    step_size: float
+    warmup: int
+    warmup_loss: np.ndarray
+    max_distance: np.ndarray
+    nonfinite: np.ndarray
+    positions: np.ndarray | None
+    potential: Potential
+    sampler: Any
+    seed: Any
+    seconds: float
+    thin: int | None = None
+    metric: np.ndarray | None = None
+
+    @property
+    def chains(self) -> int:
+        """Number of chains."""
+        return self.loss.shape[0]
+
+    @property
+    def draws(self) -> int:
+        """Number of kept draws per chain."""
+        return self.loss.shape[1]
+
+    @property
+    def steps_per_second(self) -> float:
+        """Chain-steps per second over the whole run (warm-up included)."""
+        return self.chains * (self.draws + self.warmup) / self.seconds if self.seconds > 0 else float("inf")
+
+    def settings(self) -> dict:
+        """Sampler settings, JSON-friendly."""
+        s = {"sampler": self.sampler.name, "chains": self.chains, "draws": self.draws, "warmup": self.warmup,
+             "step_size": self.step_size, "step_size_adapted": bool(self.sampler.adapt),
+             "seed": self.seed if isinstance(self.seed, (int, dict)) else str(self.seed)}
+        if self.sampler.name == "mala":
+            s["spread"] = self.sampler.spread
+        s["metric"] = None if self.metric is None else [float(x) for x in self.metric]
+        if self.sampler.name == "hmc":
+            s["n_leapfrog"] = self.sampler.n_leapfrog
+            s["jitter"] = self.sampler.jitter
+        if self.sampler.target_accept is not None and self.sampler.adapt:
+            s["target_accept"] = self.sampler.target_accept
+        return s
+
+    def to_arviz(self):
+        """An ``arviz.InferenceData`` with the loss (and positions when kept); needs arviz."""
+        try:
+            import arviz
+        except ImportError:  # pragma: no cover
+            raise InputError("to_arviz needs arviz: pip install arviz") from None
+        post = {"loss": self.loss}
+        if self.positions is not None:
+            for j, v in enumerate(self.potential.variables):
+                post[v] = self.positions[:, :, j]
+        return arviz.from_dict(posterior=post)
+
+    def __repr__(self):
+        return (f"Trace({self.sampler.name}, {self.chains} chains × {self.draws} draws after {self.warmup} warm-up, "
+                f"step size {self.step_size:.3g}, acceptance {float(np.mean(self.acceptance)):.3g})")
+
+
+# ------------------------------------------------------------------------------------
+# the driver
+
+
+def _find_step_size(kernel_for, state, rng, target, eps=1.0):
+    """Hoffman & Gelman's heuristic: scale ε by 4 until the mean one-step acceptance
+    crosses ``target``."""
+    acc = float(np.mean(kernel_for(eps).step(rng, state)[1].acceptance))
+    direction = 1 if acc > target else -1
+    for _ in range(40):
+        new = eps * 4.0**direction
+        acc = float(np.mean(kernel_for(new).step(rng, state)[1].acceptance))
+        if (direction == 1 and acc < target) or (direction == -1 and acc > target):
+            return eps if direction == 1 else new
+        eps = new
+    return eps
+
+
+def _initial_positions(potential, init, chains, rng):
+    d = potential.dim
+    if init is None or (isinstance(init, str) and init == "center"):
+        w = np.tile(potential.center, (chains, 1))
+        if not np.isfinite(potential.energy(w[:1])[0]):
+            # A prior amplitude |w_j − c_j|^h_j vanishes at w*: start each such coordinate
+            # about one posterior width s = 1/√nβ away (not closer than s/2, where the
+            # drift h/(w − c) would throw proposals far out and the chain would stick).
+            a = potential.prior.arrays(potential.dim)
+            h = a.get("h", np.ones(potential.dim))
+            scale = 1.0 / math.sqrt(potential.nbeta)
+            if potential.prior.kind == "uniform":
+                scale = min(scale, float(np.min(a["high"] - a["low"])) / 8)
+            z = rng.standard_normal(w.shape)
+            offset = scale * np.sign(z) * (0.5 + np.abs(z)) * (h > 0)
+            w = np.where(h > 0, a["center"], w) + offset
+            ok = np.isfinite(potential.energy(w))
+            if not np.all(ok):
+                raise InputError("cannot find finite start points next to w*: give init= positions")
+        return w
+    if isinstance(init, str) and init == "prior":
+        return potential.prior.sample(rng, chains, d)
+    w = np.asarray(init, dtype=float)
+    if w.shape == (d,):
+        return np.tile(w, (chains, 1))
+    if w.shape == (chains, d):
+        return w.copy()
+    raise InputError(f"init must be 'center', 'prior', a point of length {d} or an array ({chains}, {d}); got shape {w.shape}")
+
+
+def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: int = 1000, warmup: int | None = None,
+           seed=None, init=None, thin: int | None = None, progress: bool | None = None) -> Trace:
+    """Run ``chains`` chains of ``sampler`` on ``potential``, vectorised; return a :class:`Trace`.
+
+    Parameters
+    ----------
+    potential : Potential
+    sampler : {"mala", "hmc", "sgld"} or MALA, HMC, SGLD
+        MALA (default) and HMC adapt their step size during warm-up unless one is given.
+    chains, draws : int
+        Number of chains and of kept steps per chain.
+    warmup : int, optional
+        Steps discarded first (default ``max(draws // 2, 50)``); the step size is adapted
+        during them. Adaptation needs ``warmup >= 20``.
+    seed : int or SeedSequence, optional
+        Seeds one PCG64 generator that drives all chains. With None, fresh
+        entropy is drawn and recorded in ``Trace.seed`` (so the run can be repeated).
+    init : {"center", "prior"} or array, optional
+        Start points: w* (default, as devinterp; with a prior amplitude, which
+        vanishes at its centre, each such coordinate starts about 1/√nβ away),
+        draws from the prior, or given.
+    thin : int, optional
+        Keep positions every ``thin`` draws (positions are not kept by default).
+    progress : bool, optional
+        A tqdm progress bar; by default shown on a terminal for runs of more than
+        10⁶ chain-steps.
+
+    Returns
+    -------
+    Trace
+
+    Raises
+    ------
+    InputError
+        For non-positive sizes or a potential that is not finite at the start.
+
+    Examples
+    --------
+    >>> U = Potential.from_polynomial("w1**2", nbeta=50)
+    >>> a = sample(U, chains=4, draws=50, warmup=30, seed=1).loss
+    >>> b = sample(U, chains=4, draws=50, warmup=30, seed=1).loss
+    >>> bool((a == b).all())
+    True
+    """
+    if not isinstance(potential, Potential):
+        raise InputError(f"sample needs a Potential, got {type(potential).__name__}")
+    sampler = as_sampler(sampler)
+    for name, v in (("chains", chains), ("draws", draws)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise InputError(f"{name} must be a positive integer, got {v!r}")
+    if warmup is None:
+        warmup = max(draws // 2, 50)
+    if not isinstance(warmup, (int, np.integer)) or warmup < 0:
+        raise InputError(f"warmup must be a non-negative integer, got {warmup!r}")
+    if thin is not None and (not isinstance(thin, (int, np.integer)) or thin < 1):
+        raise InputError(f"thin must be a positive integer, got {thin!r}")
+    if sampler.adapt and warmup < 20:
+        raise InputError(f"adapting the step size needs warmup >= 20 (got {warmup}); "
+                         f"give warmup= or a fixed step_size, e.g. MALA(step_size=1e-3)")
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    rng = np.random.Generator(np.random.PCG64(ss))
+    t0 = time.perf_counter()
+    state = _init(potential)(_initial_positions(potential, init, chains, rng))
+
+    total = warmup + draws
+    if progress is None:
+        interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+        progress = chains * total * sampler.grads_per_step > 10**6 and interactive
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc=f"{sampler.name} ({chains} chains)", unit="step", leave=False)
+    every = max(1, total // 200)
+
+    # -- warm-up ----------------------------------------------------------------------
+    # Step size: dual averaging (Hoffman & Gelman 2014) on the mean acceptance over chains.
+    # Metric (MALA, HMC): the positions' variance, pooled over chains, in the window
+    # [15%, 75%] of the warm-up becomes the diagonal inverse mass; dual averaging restarts.
+    metric = None
+    use_metric = sampler.adapt and getattr(sampler, "adapt_metric", False) and warmup >= 100
+    if use_metric:
+        w_start, w_end = int(0.15 * warmup), int(0.75 * warmup)
+        s1, s2, count = np.zeros(potential.dim), np.zeros(potential.dim), 0
+
+    def kernel_for(e):
+        return sampler.kernel(potential, e, metric)
+
+    if sampler.adapt:
+        eps = _find_step_size(kernel_for, state, rng, 0.5)
+        mu, gamma_da, t0_da, kappa = math.log(10 * eps), 0.05, 10.0, 0.75
+        hbar, log_eps_bar, k = 0.0, 0.0, 0
+    else:
+        eps = sampler.step_size
+    kernel = kernel_for(eps)
+    warm_loss = np.empty(warmup)
+    for t in range(1, warmup + 1):
+        state, info = kernel.step(rng, state)
+        warm_loss[t - 1] = float(np.mean(state.loss))
+        if sampler.adapt:
+            k += 1
+            a = float(np.mean(info.acceptance))
+            w = 1.0 / (k + t0_da)
+            hbar = (1 - w) * hbar + w * (sampler.target_accept - a)
+            log_eps = mu - math.sqrt(k) / gamma_da * hbar
+            tk = k ** (-kappa)
+            log_eps_bar = tk * log_eps + (1 - tk) * log_eps_bar
+            if use_metric and w_start < t <= w_end:
+                pos = state.position
+                if np.all(np.isfinite(pos)):
+                    s1 += pos.sum(axis=0)
+                    s2 += np.einsum("ij,ij->j", pos, pos)
+                    count += pos.shape[0]
+            if use_metric and t == w_end and count > 1:
+                var = np.maximum(s2 / count - (s1 / count) ** 2, 0.0)
+                if np.all(np.isfinite(var)) and var.max() > 0:
+                    metric = np.maximum(var, 1e-8 * var.max())
+                    metric = metric / np.exp(np.mean(np.log(metric)))  # geometric mean 1: ε keeps its scale
+                    eps = _find_step_size(kernel_for, state, rng, 0.5, math.exp(log_eps_bar))
+                    mu, hbar, log_eps_bar, k = math.log(10 * eps), 0.0, 0.0, 0
+                    log_eps = math.log(eps)
+            kernel = kernel_for(math.exp(log_eps))
+        if bar is not None and t % every == 0:
+            bar.update(every)
+    if sampler.adapt:
+        eps = math.exp(log_eps_bar)
+        kernel = kernel_for(eps)
+
+    # -- draws ------------------------------------------------------------------------
+    loss = np.empty((chains, draws))
+    acc_sum = np.zeros(chains)
+    div = np.zeros(chains, dtype=np.int64)
+    maxdist = np.zeros(chains)
+    keep = None
+    if thin is not None:
+        keep = np.empty((chains, draws // thin, potential.dim))
+    center = potential.center
+    for t in range(draws):
+        state, info = kernel.step(rng, state)
+        loss[:, t] = state.loss
+        acc_sum += info.acceptance
+        div += info.divergent
+        if t % 10 == 9 or t == draws - 1:
+            diff = state.position - center
+            with np.errstate(invalid="ignore", over="ignore"):
+                dist = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+            maxdist = np.fmax(maxdist, np.where(np.isfinite(dist), dist, np.inf))
+        if keep is not None and (t + 1) % thin == 0:
+            keep[:, (t + 1) // thin - 1] = state.position
+        if bar is not None and (warmup + t + 1) % every == 0:
+            bar.update(every)
+    if bar is not None:
+        bar.close()
+    nonfinite = np.sum(~np.isfinite(loss), axis=1)
+    # record what reproduces the run: the seed given, or the entropy drawn when seed was None
+    recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy
+    if isinstance(seed, np.random.SeedSequence) and seed.spawn_key:
+        recorded = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
+    return Trace(loss, acc_sum / draws, div, float(eps), int(warmup), warm_loss, maxdist, nonfinite, keep, potential,
+                 sampler, recorded, time.perf_counter() - t0, thin, metric)
