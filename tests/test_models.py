@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 import rlct
 from rlct.errors import InputError, NotApplicable
@@ -305,3 +306,48 @@ def test_models_pickle_and_repr():
         m2 = pickle.loads(pickle.dumps(m))
         assert m2.kl() == m.kl() and repr(m2) == repr(m)
     assert repr(ReducedRankRegression(3, 3, 2, 0)) == "ReducedRankRegression(M=3, N=3, H=2, r=0)"
+
+
+# ---------------------------------------------------------------------------------------
+# The true K for the numeric side when kl() is only equivalent
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model", [TwoLayerNetwork(2), TwoLayerNetwork(2, "swish", true=[1, 0, 1, 0]), NormalMixture(),
+                                   NormalMixture(true=("1/2", 1)),
+                                   Multinomial(["(1 + t*s)/2", "(1 - t*s)/2"], true=["1/2", "1/2"])])
+def test_population_loss_gradient_and_zero(model):
+    K = model.population_loss()
+    w0 = np.array([[float(v) for v in model.true_parameter]])
+    assert abs(K.value(w0)[0]) < 1e-12
+    W = w0 + np.array([[0.13, -0.07] * (model.d // 2)])
+    g = K.gradient(W)
+    for j in range(model.d):
+        E = np.zeros_like(W)
+        E[0, j] = 1e-6
+        assert g[0, j] == pytest.approx((K.value(W + E) - K.value(W - E))[0] / 2e-6, rel=1e-5, abs=1e-9)
+    assert K.value(W)[0] > 0
+
+
+def test_tanh_population_loss_is_the_real_kl():
+    # independent: Monte Carlo-free trapezoid on a fine grid against the Gaussian density
+    m = TwoLayerNetwork(2)
+    x = np.linspace(-12, 12, 200_001)
+    dens = np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)
+    w = np.array([0.6, -0.3, 1.2, 0.4])
+    f = w[0] * np.tanh(w[2] * x) + w[1] * np.tanh(w[3] * x)
+    expected = trapezoid(f**2 * dens, x) / 2
+    assert m.population_loss().value(w[None])[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_normal_mixture_population_loss_is_the_real_kl():
+    m = NormalMixture(true=("1/2", 1))
+    x = np.linspace(-15, 16, 300_001)
+
+    def p(a, b):
+        return (1 - a) * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi) + a * np.exp(-(x - b) ** 2 / 2) / np.sqrt(2 * np.pi)
+
+    expected = trapezoid(p(0.5, 1) * np.log(p(0.5, 1) / p(0.3, 0.2)), x)
+    assert m.population_loss().value(np.array([[0.3, 0.2]]))[0] == pytest.approx(expected, rel=1e-8)
+    assert m.population_loss().value(np.array([[-0.5, 3.0]]))[0] == np.inf     # a density <= 0: outside
+    low, high = m.prior_box()
+    assert list(low) == [0, 0] and list(high) == [1, 2]

@@ -67,6 +67,26 @@ class CallableLoss:
         return self.value(np.atleast_2d(np.asarray(W, dtype=float)))
 
 
+def quadrature(dist, nodes: int = 160):
+    """Nodes and weights integrating against an input distribution (float).
+
+    Gauss–Hermite for :class:`~rlct.models.inputs.Gaussian`, Gauss–Legendre for
+    ``Uniform``, the atoms themselves for ``Discrete``.
+    """
+    from .inputs import Discrete, Gaussian, Uniform
+
+    if isinstance(dist, Gaussian):
+        x, w = np.polynomial.hermite_e.hermegauss(nodes)
+        return float(dist.mean) + np.sqrt(float(dist.var)) * x, w / np.sqrt(2 * np.pi)
+    if isinstance(dist, Uniform):
+        x, w = np.polynomial.legendre.leggauss(nodes)
+        lo, hi = float(dist.low), float(dist.high)
+        return (lo + hi) / 2 + (hi - lo) / 2 * x, w / 2
+    if isinstance(dist, Discrete):
+        return np.array([float(v) for v in dist.values]), np.array([float(p) for p in dist.probs])
+    raise InputError(f"no quadrature rule for {dist!r}")
+
+
 def _point(true, parameters, what="true parameter") -> tuple:
     """The true parameter as a tuple of Fractions, from a sequence or a mapping."""
     if true is None:
@@ -90,6 +110,9 @@ class Model:
     ----------
     parameters : tuple of str
     true_parameter : tuple of Fraction
+    bounds : dict
+        Parameter name → (low, high) where the parameter lives (None: unbounded), e.g. a
+        mixing weight in [0, 1]; used for the numeric side's default prior.
     domain : list of str or None
         Linear inequalities on the parameters near ``w0`` (e.g. a mixing weight ≥ 0).
     prior : str or None
@@ -100,6 +123,7 @@ class Model:
     true_parameter: tuple = ()
     domain = None
     prior = None
+    bounds: dict = {}
     kl_note: str = "K is exact"
 
     @property
@@ -120,6 +144,25 @@ class Model:
     def known(self):
         """The closed-form (global) RLCT from :mod:`rlct.known`, or None when there is none."""
         return None
+
+    def population_loss(self):
+        """The true K(w) for the numeric side, when ``kl()`` is only equivalent to it (a truncated
+        series or an equivalent polynomial): a :class:`CallableLoss` with vectorised value and
+        gradient. None when ``kl()`` is K itself (use the polynomial)."""
+        return None
+
+    def prior_box(self, radius: float = 1.0):
+        """(low, high) float arrays: the box w0 ± radius cut to the parameters' ``bounds``
+        (e.g. a mixing weight in [0, 1]); the numeric side's default uniform prior."""
+        w0 = np.array([float(v) for v in self.true_parameter])
+        low, high = w0 - radius, w0 + radius
+        for name, (lo, hi) in self.bounds.items():
+            i = self.parameters.index(name)
+            if lo is not None:
+                low[i] = max(low[i], float(lo))
+            if hi is not None:
+                high[i] = min(high[i], float(hi))
+        return low, high
 
     def at(self) -> dict:
         """The true parameter as a mapping name → Fraction."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..polynomial import Polynomial, as_fraction, as_polynomial
-from .base import CallableLoss, Data, PolynomialRegression, _point
+from .base import CallableLoss, Data, PolynomialRegression, _point, quadrature
 from .inputs import Gaussian, as_distribution
 
 __all__ = ["TwoLayerNetwork", "ACTIVATIONS", "taylor_coefficients"]
@@ -251,6 +251,37 @@ class TwoLayerNetwork(PolynomialRegression):
             return np.concatenate([ga, gb], axis=1)
 
         return CallableLoss(self.parameters, len(x), value, gradient, f"mean squared error of {self!r}")
+
+    def population_loss(self, nodes: int = 160) -> CallableLoss:
+        """The true K(w) = E_x[(f(x, w) − f(x, w0))²]/(2σ²) with the real activation, by quadrature
+        over the input distribution (Gauss–Hermite with ``nodes`` points for Gaussian inputs):
+        what a sampler of the population posterior should see at finite n (``kl()`` is the
+        truncated Taylor series, with the same λ and m but not the same finite-n behaviour).
+
+        >>> m = TwoLayerNetwork(1)
+        >>> K = m.population_loss()
+        >>> float(K.value(np.array([[0.0, 1.0]]))[0])
+        0.0
+        """
+        x, q = quadrature(self.input_distributions[0], nodes)
+        H, s2 = self.H, float(self.noise) ** 2
+        w0 = np.array([[float(v) for v in self.true_parameter]])
+        y = self._f(w0, x)[0]
+
+        def value(W):
+            r = self._f(W, x) - y[None, :]
+            return (r * r) @ q / (2 * s2)
+
+        def gradient(W):
+            a, b = W[:, None, :H], W[:, None, H:]
+            z = b * x[None, :, None]
+            r = np.einsum("ch,cnh->cn", W[:, :H], self._fn(z)) - y[None, :]
+            ga = np.einsum("cn,cnh,n->ch", r, self._fn(z), q) / s2
+            gb = np.einsum("cn,cnh,n->ch", r, a * self._dfn(z) * x[None, :, None], q) / s2
+            return np.concatenate([ga, gb], axis=1)
+
+        return CallableLoss(self.parameters, 0, value, gradient,
+                            f"population K of {self!r} by {len(x)}-point quadrature")
 
     # Hermite view (Gaussian inputs)
     def hermite_coefficients(self, b, k_max: int, nodes: int = 200) -> np.ndarray:

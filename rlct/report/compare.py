@@ -359,10 +359,13 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
         Sampler settings; row i uses the seed ``seed + i`` so rows are independent and
         reproducible (the same with or without an executor).
     data : {"population", "sample"}, optional
-        ``"population"`` (default): the potential is nβ K(w); ``"sample"`` (models only):
-        draw n data points and use nβ L_n(w).
+        ``"population"`` (default): the potential is nβ K(w) with the model's true K (its
+        ``population_loss()`` when ``kl()`` is only an equivalent polynomial, e.g. the
+        truncated Taylor series of a tanh network); ``"sample"`` (models only): draw n data
+        points and use nβ L_n(w).
     prior, gamma :
-        Prior (:class:`rlct.numeric.Prior`; default uniform on w* ± 1) and localisation γ.
+        Prior (:class:`rlct.numeric.Prior`; default uniform on w* ± 1, cut to the model's
+        parameter ``bounds`` such as a mixing weight in [0, 1]) and localisation γ.
     k : float
         Verdict tolerance in standard errors (combined with the quadrature error).
     exact : bool
@@ -445,9 +448,13 @@ def _run_n(task) -> list:
     from ..numeric.exact import asymptotic_lambda_hat
     from ..polynomial import Polynomial
 
+    from ..numeric import Prior
+
     target, n, mode = task["target"], task["n"], task["mode"]
     center = [float(v) for v in target.true_parameter] if task["is_model"] else None
     prior, gamma = task["prior"], task["gamma"]
+    if prior is None and task["is_model"] and target.bounds:
+        prior = Prior.uniform(*target.prior_box())
     if mode == "sample":
         sample = target.sample(n, seed=task["data_seed"])
         loss = target.loss(sample)
@@ -457,8 +464,13 @@ def _run_n(task) -> list:
             U = Potential.from_callable(loss.value, loss.gradient, dim=len(target.parameters), n=n, prior=prior,
                                         center=center, gamma=gamma, variables=target.parameters)
     else:
-        K = target.kl() if task["is_model"] else target
-        U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
+        true_K = target.population_loss() if task["is_model"] else None
+        if true_K is not None:        # kl() is only equivalent (truncated series, equivalent polynomial)
+            U = Potential.from_callable(true_K.value, true_K.gradient, dim=len(target.parameters), n=n, prior=prior,
+                                        center=center, gamma=gamma, variables=target.parameters)
+        else:
+            K = target.kl() if task["is_model"] else target
+            U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
     ev = None
     if task["expected"]:
         try:
