@@ -104,6 +104,12 @@ class CompiledPolynomial:
             for e, c in p.terms.items():
                 C[row, index[e]] = float(c)
         self._coef = C
+        # ∇f's rows touch few monomials each: for many variables a sparse product is d times cheaper
+        density = np.count_nonzero(C) / C.size if C.size else 1.0
+        if d > 4 and density < 0.25:
+            from scipy import sparse
+
+            self._coef = sparse.csr_matrix(C)
         self._coef_value = np.ascontiguousarray(C[:1])
         self._local = threading.local()
 
@@ -128,7 +134,7 @@ class CompiledPolynomial:
 
     def value_and_grad(self, w):
         """``(f, ∇f)`` at each row of ``w``: shapes ``(chains,)`` and ``(chains, d)``."""
-        out = self._coef @ self._monomials(w)
+        out = np.asarray(self._coef @ self._monomials(w))
         return out[0], out[1:].T
 
     def __getstate__(self):
