@@ -147,8 +147,10 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
                       timeout=timeout, budget=budget, start=start)
     D = P.distance(tau)
     lam_bound = 1 / D.t
+    # in auto mode the Newton stage gets a third of the budget, so that blow-ups keep time to decide
+    newton_budget = budget / 3 if method == "auto" and not any(signs) else budget
     report = run_checks(P, mode="ideal" if gens is not None else "nonnegative", generators=loc.generators,
-                        signs=signs, timeout=timeout, budget=budget, stop_early=True,
+                        signs=signs, timeout=min(timeout, newton_budget), budget=newton_budget, stop_early=True,
                         first=(D.face,))
     cert = NewtonCertificate(Kl, D, report.checks, report.complete, loc.coordinates, signs)
     bad = report.offending
