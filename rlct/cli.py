@@ -350,7 +350,7 @@ def _executor(args):
         except ImportError:
             raise InputError("--dask needs dask.distributed (pip install 'rlct[dask]')") from None
         try:
-            client = Client(args.dask, timeout=10)
+            client = Client(args.dask, timeout=5)
         except (OSError, TimeoutError) as e:
             raise InputError(f"cannot connect to the Dask scheduler at {args.dask}: {e}") from None
         return client, client

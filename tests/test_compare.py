@@ -99,3 +99,29 @@ def test_cli_compare(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "rlct.cli", "compare", "NoSuchModel(3)"], capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_cli_compare_on_a_process_pool_matches_sequential():
+    args = [sys.executable, "-m", "rlct.cli", "compare", "(w1*w2)^2", "--n", "1e3,1e4", "--chains", "16",
+            "--draws", "100", "--format", "json"]
+    seq = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    par = subprocess.run(args + ["--workers", "2"], capture_output=True, text=True, timeout=120)
+    assert seq.returncode == 0 and par.returncode == 0, par.stderr
+    strip = [{k: v for k, v in r.items() if k != "settings"} for r in json.loads(seq.stdout)["rows"]]
+    assert strip == [{k: v for k, v in r.items() if k != "settings"} for r in json.loads(par.stdout)["rows"]]
+
+
+def test_cli_compare_bad_dask_address():
+    p = subprocess.run([sys.executable, "-m", "rlct.cli", "compare", "w1**2", "--dask", "tcp://127.0.0.1:1"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and "Dask scheduler" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.slow
+def test_wbic_example_script_runs():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "examples" / "wbic_rrr.py"
+    p = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert len(p.stdout.strip().splitlines()) == 5
