@@ -103,8 +103,7 @@ def test_model_entries_need_rlct_models(tmp_path, capsys, monkeypatch):
 def test_model_entries(tmp_path, capsys):
     import rlct.cli
 
-    if not rlct.cli._has_from_spec():
-        pytest.skip("rlct.models.from_spec is not available yet")
+    assert rlct.cli._has_from_spec()
     f = tmp_path / "m.toml"
     f.write_text('columns = ["K", "d", "lambda", "m"]\n'
                  '[[case]]\nmodel = "ReducedRankRegression(M=2, N=2, H=1, r=0)"\n')

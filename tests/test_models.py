@@ -289,6 +289,11 @@ def test_from_spec():
     (lambda: TwoLayerNetwork(2, "relu"), "not analytic at 0"),
     (lambda: TwoLayerNetwork(2, "cosh(z)"), "activation must be one of"),
     (lambda: TwoLayerNetwork(0), "H must be a positive integer"),
+    (lambda: TwoLayerNetwork(2, inputs=Discrete([1])), "infinitely many values"),
+    (lambda: TwoLayerNetwork(2, activation=3), "constant"),
+    (lambda: TwoLayerNetwork(2, true=1), "must be a sequence"),
+    (lambda: NormalMixture().loss(None), "needs a Data set"),
+    (lambda: Regression("a*x", parameters=["a"], inputs={"x": "gaussian", "z": "uniform"}), "input z"),
     (lambda: NormalMixture(true=(2, 0)), "outside"),
     (lambda: Regression("a*x", parameters=["a"], true={"b": 1}), "unknown parameter b"),
     (lambda: Regression("a*x + y", parameters=["a"], inputs={"x": "gaussian"}), "symbol y"),
@@ -351,3 +356,15 @@ def test_normal_mixture_population_loss_is_the_real_kl():
     assert m.population_loss().value(np.array([[-0.5, 3.0]]))[0] == np.inf     # a density <= 0: outside
     low, high = m.prior_box()
     assert list(low) == [0, 0] and list(high) == [1, 2]
+
+
+@pytest.mark.parametrize("model", [
+    Regression("a*b*x + c*x**2", parameters="a b c", inputs=Uniform(0, 1)),
+    Regression("a*x + b*x**3", parameters="a b", inputs=Discrete([-1, 1])),
+    ReducedRankRegression(2, 1, 1, 0), DeepLinearNetwork((1, 1, 1, 1)),
+    TwoLayerNetwork(1), TwoLayerNetwork(1, "swish"), TwoLayerNetwork(1, true=[1, 1]),
+    NormalMixture(true=(Fraction(1, 2), 1)),
+])
+def test_ideal_and_kl_give_the_same_pair(model):
+    # ideal() and kl() are two routes to the same (λ, m): the equivalence claims of each model
+    assert rlct.rlct(model).pair == rlct.rlct(model.kl(), at=model.at(), domain=model.domain).pair

@@ -352,9 +352,8 @@ def test_llc_on_reduced_rank_regression_model():
 
 
 def test_llc_on_callable_model_loss():
-    models = pytest.importorskip("rlct.models")
-    if not hasattr(models, "TwoLayerNetwork"):
-        pytest.skip("no TwoLayerNetwork")
+    from rlct import models
+
     model = models.TwoLayerNetwork(2, "tanh")
     data = model.sample(200, seed=0)
     U = Potential.from_model(model, data)

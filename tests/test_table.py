@@ -218,9 +218,8 @@ def test_closed_forms_from_rlct_known():
 
 
 def test_models_are_computed_generically():
-    models = pytest.importorskip("rlct.models")
-    if not hasattr(models, "ReducedRankRegression"):
-        pytest.skip("rlct.models has no ReducedRankRegression yet")
+    from rlct import models
+
     m = models.ReducedRankRegression(M=2, N=2, H=1, r=0)
     t = table([m], columns="name K d lambda m")
     row = t.rows[0]

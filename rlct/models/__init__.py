@@ -19,13 +19,13 @@ from __future__ import annotations
 import ast
 
 from ..errors import InputError
-from .base import CallableLoss, Data, Model, PolynomialRegression
+from .base import ModelLoss, Data, Model, PolynomialRegression
 from .discrete import Multinomial, NormalMixture, independence_mixture
 from .inputs import Discrete, Gaussian, Uniform
 from .networks import TwoLayerNetwork
 from .regression import DeepLinearNetwork, ReducedRankRegression, Regression
 
-__all__ = ["Model", "Data", "CallableLoss", "Regression", "ReducedRankRegression", "DeepLinearNetwork",
+__all__ = ["Model", "Data", "ModelLoss", "Regression", "ReducedRankRegression", "DeepLinearNetwork",
            "TwoLayerNetwork", "Multinomial", "NormalMixture", "independence_mixture", "Gaussian", "Uniform",
            "Discrete", "from_spec", "MODELS"]
 

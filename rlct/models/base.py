@@ -10,7 +10,7 @@ true set, where the local RLCT is taken), its data distribution, and gives
 * ``sample(n, seed=)`` — a :class:`Data` set drawn from the true distribution;
 * ``loss(data)`` — the empirical loss L_n(w) (a Polynomial whose coefficients are
   empirical moments for polynomial regression models, else a
-  :class:`CallableLoss` with a vectorised value and gradient).
+  :class:`ModelLoss` with a vectorised value and gradient).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import InputError
 from ..polynomial import Polynomial, as_fraction
 
-__all__ = ["Model", "Data", "CallableLoss", "PolynomialRegression"]
+__all__ = ["Model", "Data", "ModelLoss", "PolynomialRegression"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Data:
 
     @property
     def n(self) -> int:
-        """The number of observations."""
+        """The number of observations (rows of x; for discrete models the sum of the counts in y)."""
         if self.x is not None:
             return int(self.x.shape[0])
         return int(self.y.sum()) if self.y.ndim == 1 and np.issubdtype(self.y.dtype, np.integer) else int(len(self.y))
@@ -50,8 +50,10 @@ class Data:
 
 
 @dataclass(frozen=True)
-class CallableLoss:
-    """An empirical loss L_n(w) that is not a polynomial (analytic activations, log-likelihoods).
+class ModelLoss:
+    """A loss that is not a polynomial (analytic activations, log-likelihoods): the empirical
+    L_n(w) from ``loss(data)`` (``n`` = number of observations) or the true K(w) from
+    ``population_loss()`` (``n = 0``).
 
     ``value(W)`` and ``gradient(W)`` take an array of shape (chains, d) and return
     arrays of shape (chains,) and (chains, d).
@@ -91,6 +93,9 @@ def _point(true, parameters, what="true parameter") -> tuple:
     """The true parameter as a tuple of Fractions, from a sequence or a mapping."""
     if true is None:
         return tuple(Fraction(0) for _ in parameters)
+    if isinstance(true, str) or not isinstance(true, (Mapping, Sequence)) and not hasattr(true, "__iter__"):
+        raise InputError(f"the {what} must be a sequence of {len(parameters)} values ({', '.join(parameters)}) "
+                         f"or a mapping name -> value, got {true!r}")
     if isinstance(true, Mapping):
         unknown = [k for k in true if str(k) not in parameters]
         if unknown:
@@ -101,6 +106,17 @@ def _point(true, parameters, what="true parameter") -> tuple:
     if len(true) != len(parameters):
         raise InputError(f"the {what} needs {len(parameters)} values ({', '.join(parameters)}), got {len(true)}")
     return tuple(as_fraction(v, f"{what} {p}") for v, p in zip(true, parameters))
+
+
+def _regression_data(data):
+    """(X, Y) as 2-D float arrays from a Data set of a regression model, or a clear error."""
+    if not isinstance(data, Data) or data.x is None:
+        raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
+    X, Y = np.asarray(data.x, float), np.asarray(data.y, float)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
+        raise InputError(f"data.x and data.y must be 2-D arrays with one row per observation, got shapes "
+                         f"{X.shape} and {Y.shape}")
+    return X, Y
 
 
 class Model:
@@ -147,7 +163,7 @@ class Model:
 
     def population_loss(self):
         """The true K(w) for the numeric side, when ``kl()`` is only equivalent to it (a truncated
-        series or an equivalent polynomial): a :class:`CallableLoss` with vectorised value and
+        series or an equivalent polynomial): a :class:`ModelLoss` with vectorised value and
         gradient. None when ``kl()`` is K itself (use the polynomial)."""
         return None
 
@@ -334,9 +350,7 @@ class PolynomialRegression(Model):
         exactly to fractions), so evaluating it costs the same for any n. The
         constant log(2πσ²)/2 of the negative log-likelihood is left out.
         """
-        if not isinstance(data, Data) or data.x is None:
-            raise InputError("loss needs a Data set from this model's sample()")
-        X, Y = np.asarray(data.x, float), np.asarray(data.y, float)
+        X, Y = _regression_data(data)
         if X.shape[1] != len(self.inputs) or Y.shape[1] != len(self._outputs):
             raise InputError(f"data has {X.shape[1]} inputs and {Y.shape[1]} outputs; the model has "
                              f"{len(self.inputs)} and {len(self._outputs)}")

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import InputError, NotApplicable
 from ..polynomial import Polynomial, as_polynomial, natural_key
-from .base import CallableLoss, Data, Model, _point, quadrature
+from .base import ModelLoss, Data, Model, _point, quadrature
 
 __all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
 
@@ -116,7 +116,7 @@ class Multinomial(Model):
             raise InputError("K is identically zero: every parameter gives the true distribution")
         return gens
 
-    def population_loss(self) -> CallableLoss:
+    def population_loss(self) -> ModelLoss:
         """The true K(w) = Σ_i q_i log(q_i / p_i(w)) (vectorised value and gradient)."""
         q = np.array([float(v) for v in self.q])
         funcs = [_numpy_poly(p) for p in self.probabilities]
@@ -130,7 +130,7 @@ class Multinomial(Model):
         def gradient(W):
             return -sum(qi * g(W) / v(W)[:, None] for qi, (v, g) in zip(q, funcs) if qi)
 
-        return CallableLoss(self.parameters, 0, value, gradient, "multinomial KL divergence")
+        return ModelLoss(self.parameters, 0, value, gradient, "multinomial KL divergence")
 
     def sample(self, n: int, seed=None) -> Data:
         """Counts of the k outcomes in n draws from q."""
@@ -138,8 +138,10 @@ class Multinomial(Model):
         q = np.array([float(v) for v in self.q])
         return Data(None, self._rng(seed).multinomial(n, q / q.sum()), seed)
 
-    def loss(self, data: Data) -> CallableLoss:
+    def loss(self, data: Data) -> ModelLoss:
         """L_n(w) = −Σ_i (N_i / n) log p_i(w), vectorised (value and gradient)."""
+        if not isinstance(data, Data):
+            raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
         counts = np.asarray(data.y, float)
         if counts.shape != (len(self.probabilities),):
             raise InputError(f"data must hold {len(self.probabilities)} counts")
@@ -155,7 +157,7 @@ class Multinomial(Model):
         def gradient(W):
             return -sum(f * g(W) / v(W)[:, None] for f, (v, g) in zip(freq, funcs) if f)
 
-        return CallableLoss(self.parameters, int(n), value, gradient, "multinomial negative log-likelihood")
+        return ModelLoss(self.parameters, int(n), value, gradient, "multinomial negative log-likelihood")
 
     @property
     def name(self):
@@ -257,8 +259,10 @@ class NormalMixture(Model):
         x = rng.normal(np.where(comp, b0, 0.0), float(self.sigma))
         return Data(x[:, None], np.zeros((n, 0)), seed)
 
-    def loss(self, data: Data) -> CallableLoss:
+    def loss(self, data: Data) -> ModelLoss:
         """L_n(a, b) = −(1/n) Σ log p(x_i | a, b) up to the constant log(√(2π) σ)."""
+        if not isinstance(data, Data) or data.x is None or np.ndim(data.x) != 2:
+            raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
         x = np.asarray(data.x, float)[:, 0]
         s2 = float(self.sigma) ** 2
 
@@ -280,9 +284,9 @@ class NormalMixture(Model):
             gb = -np.mean(a * e1 * (x[None] - b) / s2 / p, axis=1)
             return np.stack([ga, gb], axis=1)
 
-        return CallableLoss(self.parameters, len(x), value, gradient, "normal mixture negative log-likelihood")
+        return ModelLoss(self.parameters, len(x), value, gradient, "normal mixture negative log-likelihood")
 
-    def population_loss(self, nodes: int = 120) -> CallableLoss:
+    def population_loss(self, nodes: int = 120) -> ModelLoss:
         """The true K(a, b) = E_q[log q(x) − log p(x | a, b)] by Gauss–Hermite quadrature on each
         component of q (vectorised value and gradient)."""
         from .inputs import Gaussian
@@ -318,7 +322,7 @@ class NormalMixture(Model):
             gb = -(a * e1 * (x[None] - b) / s2 / p) @ q
             return np.stack([ga, gb], axis=1)
 
-        return CallableLoss(self.parameters, 0, value, gradient, "normal mixture KL divergence by quadrature")
+        return ModelLoss(self.parameters, 0, value, gradient, "normal mixture KL divergence by quadrature")
 
     def known(self):
         return None

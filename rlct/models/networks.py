@@ -21,8 +21,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..polynomial import Polynomial, as_fraction, as_polynomial
-from .base import CallableLoss, Data, PolynomialRegression, _point, quadrature
-from .inputs import Gaussian, as_distribution
+from .base import Data, ModelLoss, PolynomialRegression, _point, _regression_data, quadrature
+from .inputs import Discrete, Gaussian, as_distribution
 
 __all__ = ["TwoLayerNetwork", "ACTIVATIONS", "taylor_coefficients"]
 
@@ -99,9 +99,10 @@ class TwoLayerNetwork(PolynomialRegression):
     activation : {"tanh", "sin", "sigmoid", "swish", "linear"} or polynomial
         An analytic activation, or a polynomial in ``z`` (e.g. ``"z + z**2"``).
         ReLU and other non-analytic activations are refused here: only the numeric
-        side (a :class:`CallableLoss`) supports them.
+        side (a :class:`ModelLoss`) supports them.
     inputs : str or distribution
-        Distribution of x (default standard Gaussian).
+        Distribution of x (default standard Gaussian); Gaussian or Uniform — the exact path
+        needs infinitely many input values (with finitely many, K is a different function).
     true : None, 0, sequence or mapping
         The true parameter (a1..aH, b1..bH); default 0 (learning zero).
     noise : rational
@@ -152,6 +153,8 @@ class TwoLayerNetwork(PolynomialRegression):
             except InputError as e:
                 raise InputError(f"activation must be one of {', '.join(ACTIVATIONS)} or a polynomial in z: {e}") \
                     from None
+            if p.degree < 1:
+                raise InputError(f"activation {activation!r} is a constant: it needs the variable z")
             self.activation = str(p)
             self._poly_act = p
             finite = frozenset(e[0] for e in p.exponents)
@@ -168,6 +171,10 @@ class TwoLayerNetwork(PolynomialRegression):
         self._ks = tuple(sorted(ks))
         t = self._taylor()
         dist = as_distribution(inputs)
+        if isinstance(dist, Discrete):
+            raise InputError("TwoLayerNetwork needs inputs with infinitely many values (Gaussian or Uniform): with "
+                             "finitely many, K is not equivalent to the sum of the power sums squared; use "
+                             "Regression with a polynomial f, or the numeric side")
         outputs = [{}]
         d = 2 * H
         for k in self._ks:
@@ -226,16 +233,16 @@ class TwoLayerNetwork(PolynomialRegression):
         w0 = np.array([[float(v) for v in self.true_parameter]])
         return self._f(w0, X[:, 0])[0][:, None]
 
-    def loss(self, data: Data) -> CallableLoss:
+    def loss(self, data: Data) -> ModelLoss:
         """L_n(w) = (1/n) Σ_i (y_i − f(x_i, w))² / (2σ²) with the real activation.
 
-        Returns a :class:`~rlct.models.base.CallableLoss` (value and gradient
+        Returns a :class:`~rlct.models.base.ModelLoss` (value and gradient
         vectorised over chains); the cost grows with n.
         """
-        if not isinstance(data, Data) or data.x is None:
-            raise InputError("loss needs a Data set from this model's sample()")
-        x = np.asarray(data.x, float)[:, 0]
-        y = np.asarray(data.y, float)[:, 0]
+        X, Y = _regression_data(data)
+        if X.shape[1] != 1 or Y.shape[1] != 1:
+            raise InputError(f"data must have one input and one output column, got {X.shape[1]} and {Y.shape[1]}")
+        x, y = X[:, 0], Y[:, 0]
         H, s2 = self.H, float(self.noise) ** 2
 
         def value(W):
@@ -250,9 +257,9 @@ class TwoLayerNetwork(PolynomialRegression):
             gb = -np.einsum("cn,cnh->ch", r, a * self._dfn(z) * x[None, :, None]) / len(x) / s2
             return np.concatenate([ga, gb], axis=1)
 
-        return CallableLoss(self.parameters, len(x), value, gradient, f"mean squared error of {self!r}")
+        return ModelLoss(self.parameters, len(x), value, gradient, f"mean squared error of {self!r}")
 
-    def population_loss(self, nodes: int = 160) -> CallableLoss:
+    def population_loss(self, nodes: int = 160) -> ModelLoss:
         """The true K(w) = E_x[(f(x, w) − f(x, w0))²]/(2σ²) with the real activation, by quadrature
         over the input distribution (Gauss–Hermite with ``nodes`` points for Gaussian inputs):
         what a sampler of the population posterior should see at finite n (``kl()`` is the
@@ -280,7 +287,7 @@ class TwoLayerNetwork(PolynomialRegression):
             gb = np.einsum("cn,cnh,n->ch", r, a * self._dfn(z) * x[None, :, None], q) / s2
             return np.concatenate([ga, gb], axis=1)
 
-        return CallableLoss(self.parameters, 0, value, gradient,
+        return ModelLoss(self.parameters, 0, value, gradient,
                             f"population K of {self!r} by {len(x)}-point quadrature")
 
     # Hermite view (Gaussian inputs)

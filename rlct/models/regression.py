@@ -62,14 +62,15 @@ class Regression(PolynomialRegression):
         polys = [as_polynomial(g, what="f") if not isinstance(g, Polynomial) else g for g in fs]
         symbols = sorted({v for p in polys for v in p.variables} - set(parameters), key=natural_key)
         if isinstance(inputs, Mapping):
-            unknown = [k for k in inputs if k not in symbols and k not in parameters]
             missing = [s for s in symbols if s not in inputs]
             if missing:
                 raise InputError(f"symbol {missing[0]} of f is neither a parameter nor an input "
                                  f"(inputs: {', '.join(inputs) or 'none'})")
-            names = tuple(symbols) + tuple(k for k in inputs if k not in symbols and k not in parameters)
+            unused = [k for k in inputs if k not in symbols]
+            if unused:
+                raise InputError(f"input {unused[0]} does not occur in f (or is also a parameter)")
+            names = tuple(symbols)
             dists = tuple(as_distribution(inputs[k], f"input {k}") for k in names)
-            del unknown
         else:
             names = tuple(symbols)
             dist = as_distribution(inputs)
@@ -104,8 +105,10 @@ def _canonical(rows, cols, r):
 class ReducedRankRegression(PolynomialRegression):
     """Reduced rank regression y = B A x + N(0, σ² I), A ∈ R^{H×M}, B ∈ R^{N×H}.
 
-    The true parameter is A0 = [I_r 0; 0 0], B0 = [I_r 0; 0 0] (true map of rank r);
-    inputs are standard Gaussian, so K = ‖BA − B0A0‖²_F / (2σ²).
+    The true parameter is A0 = [I_r 0; 0 0], B0 = [I_r 0; 0 0] (true map of rank r).
+    With the default standard Gaussian inputs K = ‖BA − B0A0‖²_F / (2σ²); other independent
+    inputs (``inputs="uniform"``, ``Uniform(...)``, ...) give K = E‖(BA − B0A0)x‖²/(2σ²) with
+    their exact moments.
 
     Parameters
     ----------
@@ -115,6 +118,8 @@ class ReducedRankRegression(PolynomialRegression):
         Rank of the true map, 0 <= r <= min(M, N, H).
     noise : rational
         σ (default 1).
+    inputs : str or distribution
+        Distribution of each input coordinate (default standard Gaussian).
 
     Examples
     --------
@@ -176,7 +181,8 @@ class DeepLinearNetwork(PolynomialRegression):
 
     ``widths = (H_1, ..., H_{L+1})``: input dimension first, output dimension last.
     The true parameter is W_l = [I_r 0; 0 0] for every layer (true map of rank r).
-    Parameters are named ``w{l}_{i}_{j}``. Inputs standard Gaussian.
+    Parameters are named ``w{l}_{i}_{j}``. Inputs standard Gaussian by default (``inputs=``
+    as in :class:`ReducedRankRegression`), so K = ‖W_L⋯W_1 − W0‖²_F/(2σ²).
 
     Examples
     --------

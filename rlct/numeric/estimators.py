@@ -422,6 +422,9 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
         if target.n is None:
             raise InputError("wbic needs a potential built with n (β = 1/log n)")
         U = _as_potential(target, data, prior=prior, center=center, gamma=gamma)
+        if not math.isclose(U.beta, 1 / math.log(U.n), rel_tol=1e-9):
+            raise InputError(f"WBIC is defined at β = 1/log n = {1 / math.log(U.n):.6g}; this potential has "
+                             f"β = {U.beta:.6g} (use potential.at(beta=1/log(n)))")
     else:
         if n is None:
             raise InputError("wbic needs n (β = 1/log n)")

@@ -450,7 +450,9 @@ class Potential:
         when present, ``kl()`` (K, which must vanish at w*). ``n`` is read from
         ``data.n``, ``len(data)`` or ``len(data[0])`` unless given. When
         ``model.loss(data)`` is not a polynomial but has vectorised ``value`` and
-        ``gradient`` (``rlct.models.CallableLoss``), the potential is a callable one.
+        ``gradient`` (``rlct.models.ModelLoss``), the potential is a callable one. With no
+        ``prior``, a model with parameter ``bounds`` (a mixing weight in [0, 1]) gets the uniform
+        prior on ``model.prior_box()``.
 
         Examples
         --------
@@ -470,8 +472,10 @@ class Potential:
             raise InputError(f"model.true_parameter has {len(wstar)} entries for {len(params)} parameters")
         if n is None:
             n = getattr(L, "n", None) or _data_size(data)
+        if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
+            prior = Prior.uniform(*model.prior_box())
         if not isinstance(L, Polynomial) and callable(getattr(L, "value", None)) and callable(getattr(L, "gradient", None)):
-            # a non-polynomial empirical loss (e.g. rlct.models.CallableLoss): vectorised value and gradient
+            # a non-polynomial empirical loss (e.g. rlct.models.ModelLoss): vectorised value and gradient
             U = cls.from_callable(L.value, L.gradient, dim=len(params), variables=params, n=n, beta=beta, nbeta=nbeta,
                                   prior=prior, center=[float(Fraction(x)) for x in wstar], gamma=gamma)
             U.info.update({"f": "L_n", "scaling": scaling, "model": repr(model)})
@@ -481,7 +485,7 @@ class Potential:
         if set(L.variables) - set(params):
             raise InputError(f"model.loss(data) has variables {L.variables} that are not the model's parameters {params}")
         L = L.embed(params) if L.variables != params else L
-        if hasattr(model, "kl"):
+        if hasattr(model, "kl") and len(params) <= 40:       # a sanity check; K of a large model is costly
             K = model.kl()
             if isinstance(K, Polynomial) and set(K.variables) <= set(params):
                 if K.embed(params)(list(wstar)) != 0:

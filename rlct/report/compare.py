@@ -176,7 +176,7 @@ class Report:
             if row.expected is None:
                 exp = Rich("–", "--")
             else:
-                tag = {"quadrature": "", "exact λ": " (λ)"}.get(row.expected_method, " (asympt.)")
+                tag = "" if row.expected_method == "quadrature" else " (asympt.)"
                 exp = Rich(_fmt(row.expected) + tag, f"${_fmt(row.expected)}$" + tag)
             out.append([row.n, Rich(f"{row.nbeta:.4g}", f"${row.nbeta:.4g}$"), row.estimator,
                         Rich(est, latex_est), exp, self._lambda_cell(), row.verdict])
@@ -220,7 +220,8 @@ class Report:
             notes.insert(0, "warnings:")
         notes.append(f"verdict: |λ̂ − finite-n value| ≤ {self.k:g} combined standard errors; rows with failed "
                      "diagnostics are not trustworthy; (asympt.) = λ − (m−1)/log(nβ), an approximation with no error "
-                     "bound (verdicts 'near/off asymptotic'); (λ) = WBIC-type estimators compared with λ itself")
+                     "bound (verdicts 'near/off asymptotic'); each estimator is compared with the same formula applied "
+                     "to the exact expectations")
         return notes
 
     def __repr__(self):
@@ -333,7 +334,7 @@ class Report:
 
 
 def _verdict(est, value, se, expected, expected_error, k, expected_method=None):
-    if est.flags or not math.isfinite(value) or est.warnings:
+    if est.flags or est.warnings or not (math.isfinite(value) and math.isfinite(se) and se > 0):
         return "not trustworthy", None
     if expected is None:
         return "no reference", None
@@ -362,8 +363,10 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     sampler : {"mala", "hmc", "sgld"}
         Sampler for the estimators that take one (``"llc-sgld"`` always uses SGLD).
     chains, draws, warmup, seed :
-        Sampler settings; row i uses the seed ``seed + i`` so rows are independent and
-        reproducible (the same with or without an executor).
+        Sampler settings. The j-th sample size and e-th estimator use the seed
+        ``seed + j·len(estimators) + e`` (the sampled data set ``seed + 10000 + j``), so rows are
+        independent and reproducible, with or without an executor. ``seed=None`` draws a fresh
+        seed and records it in ``settings``.
     data : {"population", "sample"}, optional
         ``"population"`` (default): the potential is nβ K(w) with the model's true K (its
         ``population_loss()`` when ``kl()`` is only an equivalent polynomial, e.g. the
@@ -377,9 +380,11 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     exact : bool
         Compute the exact (λ, m) with :func:`rlct.rlct` (``budget`` seconds).
     expected : bool
-        Compute the finite-n value of the LLC: quadrature for d ≤ 3 with the population
-        potential, else the first-order asymptotic λ − (m − 1)/log(nβ) from the exact
-        result (marked "asympt."). WBIC-type estimators are compared with λ itself.
+        Compute what an ideal sampler's estimator returns at this n: the estimator's formula
+        applied to the exact expectations E_β[nβ(f − f*)] at its temperatures — by quadrature
+        for d ≤ 3 with the population potential, else from the first-order asymptotic
+        λ − (m − 1)/log(nβ) of the exact result (marked "asympt.", verdicts "near/off
+        asymptotic").
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Run the sample sizes in parallel (one task per n); None runs them in this process.
 
@@ -415,8 +420,16 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
             raise InputError(f"{name} must be a positive integer, got {v!r}")
     if data not in (None, "population", "sample"):
         raise InputError(f"data must be 'population' or 'sample', got {data!r}")
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or not k > 0:
+        raise InputError(f"k (the verdict tolerance in standard errors) must be positive, got {k!r}")
+    if seed is None:
+        import numpy as np
+
+        seed = int(np.random.SeedSequence().entropy % 2**31)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be a non-negative integer or None, got {seed!r}")
     is_model = isinstance(target, Model)
-    K = target.kl() if is_model else as_polynomial(target)
+    K = None if is_model else as_polynomial(target)
     name = repr(target) if is_model else f"K = {K}"
     mode = data or "population"
     if mode == "sample" and not is_model:
@@ -445,7 +458,32 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     settings = {"sampler": sampler, "chains": chains, "draws": draws, "warmup": warmup, "seed": seed, "data": mode,
                 "prior": str(prior) if prior is not None else "uniform on w* ± 1", "gamma": gamma,
                 "beta": "1/log n"}
-    return Report(name, len(K.variables), exact_result, rows, k, settings, None if is_model else K.latex())
+    d = len(target.parameters) if is_model else len(K.variables)
+    return Report(name, d, exact_result, rows, k, settings, None if is_model else K.latex())
+
+
+def _reference(name, est, beta, ideal):
+    """What an ideal sampler's estimator returns at this n: the same formula applied to the exact
+    expectations g(β) = E_β[nβ(f − f*)] (E_β[n(f − f*)] = g(β)/β)."""
+    if name in ("llc", "llc-sgld", "wbic"):      # WBIC's λ̂ = E_β[n(f − f*)]/log n = g(β) at β = 1/log n
+        g = ideal(beta)
+        return g if g is not None else (None, None, None)
+    betas = [float(b) for b in est.settings.get("betas", [])]
+    gs = [ideal(b) for b in betas]
+    if len(betas) < 2 or any(g is None for g in gs):
+        return None, None, None
+    x = [1 / b for b in betas]
+    y = [g[0] / b for g, b in zip(gs, betas)]
+    err = [(g[1] or 0.0) / b for g, b in zip(gs, betas)]
+    method = gs[0][2]
+    if name == "two-temperature":
+        den = x[0] - x[1]
+        return (y[0] - y[1]) / den, math.hypot(err[0], err[1]) / abs(den), method
+    mx, my = sum(x) / len(x), sum(y) / len(y)                   # "slope": least-squares slope of y on x
+    sxx = sum((xi - mx) ** 2 for xi in x)
+    value = sum((xi - mx) * (yi - my) for xi, yi in zip(x, y)) / sxx
+    error = math.sqrt(sum(((xi - mx) / sxx * e) ** 2 for xi, e in zip(x, err)))
+    return value, error, method
 
 
 def _run_n(task) -> list:
@@ -477,15 +515,23 @@ def _run_n(task) -> list:
         else:
             K = target.kl() if task["is_model"] else target
             U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
-    ev = None
-    if task["expected"]:
-        try:
-            if U.dim <= 3 and mode == "population":
-                ev = expected_lambda_hat(U)
-            elif task["lam_m"] is not None:
-                ev = asymptotic_lambda_hat(task["lam_m"][0], task["lam_m"][1], U.nbeta)
-        except RLCTError:
+    cache = {}
+
+    def ideal(beta):
+        """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None."""
+        if beta not in cache:
             ev = None
+            if task["expected"]:
+                try:
+                    if U.dim <= 3 and mode == "population":
+                        ev = expected_lambda_hat(U.at(beta=beta) if beta != U.beta else U)
+                    elif task["lam_m"] is not None:
+                        ev = asymptotic_lambda_hat(task["lam_m"][0], task["lam_m"][1], n * beta)
+                except RLCTError:
+                    ev = None
+            cache[beta] = None if ev is None else (float(ev.value), ev.error, ev.method)
+        return cache[beta]
+
     rows = []
     for est_name, s in zip(task["estimators"], task["seeds"]):
         common = dict(chains=task["chains"], draws=task["draws"], warmup=task["warmup"], seed=s,
@@ -503,13 +549,7 @@ def _run_n(task) -> list:
         value, se = float(est.value), float(est.se)
         if est_name == "wbic":                      # WBIC is a free energy; its λ̂ is (WBIC − n f*)/log n
             value, se = float(est.settings["lambda_hat"]), float(est.settings["lambda_hat_se"])
-        if est_name in ("llc", "llc-sgld"):
-            ref = float(ev.value) if ev is not None else None
-            ref_err = ev.error if ev is not None else None
-            ref_method = ev.method if ev is not None else None
-        else:
-            lam = task["lam_m"][0] if task["lam_m"] is not None else None
-            ref, ref_err, ref_method = (float(lam), 0.0, "exact λ") if lam is not None else (None, None, None)
+        ref, ref_err, ref_method = _reference(est_name, est, U.beta, ideal)
         verdict, z = _verdict(est, value, se, ref, ref_err, task["k"], ref_method)
         rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=value,
                               se=se, expected=ref, expected_error=ref_err, expected_method=ref_method,
