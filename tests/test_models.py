@@ -368,3 +368,19 @@ def test_normal_mixture_population_loss_is_the_real_kl():
 def test_ideal_and_kl_give_the_same_pair(model):
     # ideal() and kl() are two routes to the same (λ, m): the equivalence claims of each model
     assert rlct.rlct(model).pair == rlct.rlct(model.kl(), at=model.at(), domain=model.domain).pair
+
+
+def test_deep_linear_network_size_guard_and_matrix_population_loss():
+    from rlct.errors import Undecided
+
+    with pytest.raises(Undecided, match="would have up to"):
+        DeepLinearNetwork((6,) * 6).kl()
+    m = DeepLinearNetwork((4,) * 5, 1)
+    K = m.population_loss()
+    W = np.random.default_rng(0).normal(size=(2, m.d)) * 0.3
+    w = [Fraction(v).limit_denominator(10**6) for v in W[0]]
+    assert K.value(np.array([[float(v) for v in w]]))[0] == pytest.approx(float(m.kl()(w)), rel=1e-12)
+    g = K.gradient(W)
+    E = np.eye(m.d) * 1e-6
+    num = np.array([(K.value(W + E[j]) - K.value(W - E[j])) / 2e-6 for j in range(m.d)]).T
+    assert np.allclose(g, num, rtol=1e-5, atol=1e-8)

@@ -231,6 +231,79 @@ class DeepLinearNetwork(PolynomialRegression):
         self._setup(params, tuple(f"x{j + 1}" for j in range(widths[0])), tuple(dist for _ in range(widths[0])),
                     outputs, true, noise)
 
+    MAX_TERMS = 3_000_000
+
+    def _size_guard(self, what):
+        from math import prod
+
+        from ..errors import Undecided
+
+        paths = prod(self.widths[1:-1])
+        estimate = self.widths[0] * self.widths[-1] * paths * (paths + 1) // 2
+        if estimate > self.MAX_TERMS:
+            raise Undecided(f"{what} of {self!r} would have up to {estimate:,} terms "
+                            f"(limit {self.MAX_TERMS:,}): use ideal() — which rlct.rlct(model) uses — or the "
+                            "numeric side with population_loss()")
+
+    def kl(self):
+        self._size_guard("K")
+        return super().kl()
+
+    def loss(self, data):
+        self._size_guard("L_n")
+        return super().loss(data)
+
+    def population_loss(self):
+        """K(w) = ‖W_L⋯W_1 − W0‖²_F/(2σ²) evaluated by matrix products (standard Gaussian inputs),
+        for the numeric side when the expanded polynomial would be large; None otherwise."""
+        from math import prod
+
+        from .inputs import Gaussian
+
+        paths = prod(self.widths[1:-1])
+        if paths * paths * self.widths[0] * self.widths[-1] < 20_000 or any(
+                d != Gaussian() for d in self.input_distributions):
+            return None
+        import numpy as np
+
+        shapes = [(self.widths[l + 1], self.widths[l]) for l in range(len(self.widths) - 1)]
+        sizes = [a * b for a, b in shapes]
+        W0 = np.zeros((self.widths[-1], self.widths[0]))
+        W0[range(self.r), range(self.r)] = 1
+        s2 = float(self.noise) ** 2
+
+        def mats(W):
+            out, pos = [], 0
+            for (a, b), k in zip(shapes, sizes):
+                out.append(W[:, pos:pos + k].reshape(-1, a, b))
+                pos += k
+            return out
+
+        def value(W):
+            Ms = mats(np.atleast_2d(W))
+            P = Ms[0]
+            for M in Ms[1:]:
+                P = M @ P
+            return ((P - W0) ** 2).sum(axis=(1, 2)) / (2 * s2)
+
+        def gradient(W):
+            Ms = mats(np.atleast_2d(W))
+            prefix = [Ms[0]]
+            for M in Ms[1:]:
+                prefix.append(M @ prefix[-1])
+            R = (prefix[-1] - W0) / s2                     # dK/dP
+            grads, G = [], R
+            for l in range(len(Ms) - 1, -1, -1):         # dK/dW_l = (W_L..W_{l+1})ᵀ R (W_{l-1}..W_1)ᵀ
+                right = prefix[l - 1].transpose(0, 2, 1) if l > 0 else None
+                g = G @ right if right is not None else G
+                grads.append(g.reshape(W.shape[0], -1))
+                G = Ms[l].transpose(0, 2, 1) @ G
+            return np.concatenate(grads[::-1], axis=1)
+
+        from .base import ModelLoss
+
+        return ModelLoss(self.parameters, 0, value, gradient, f"population K of {self!r} by matrix products")
+
     def known(self):
         from .. import known
 
