@@ -146,3 +146,15 @@ def test_wbic_example_script_runs():
     p = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
     assert len(p.stdout.strip().splitlines()) == 5
+
+
+def test_plot_newton(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    rep = rlct.compare("w1**8 + w1**4*w2**2 + w1**2*w2**6 + w2**8", ns=[1000], chains=16, draws=50, seed=0)
+    ax = rep.plot_newton()
+    ax.figure.savefig(tmp_path / "newton.png")
+    with pytest.raises(InputError, match="no polynomial"):
+        Report.from_json(rep.to_json()).plot_newton()

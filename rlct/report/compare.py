@@ -283,6 +283,21 @@ class Report:
         return pd.DataFrame([r.to_dict() for r in self.rows])
 
     # -- plots --------------------------------------------------------------------------
+    def plot_newton(self, ax=None):
+        """The Newton polyhedron of K in the local coordinates of the exact result (d = 2 or 3),
+        with the diagonal t(τ+1) that reaches it at t = 1/λ's bound; matplotlib axes.
+
+        Needs the exact result's polynomial (a report read back from JSON does not keep it).
+        """
+        from ..newton.polyhedron import NewtonPolyhedron
+
+        poly = getattr(self.exact, "polynomial", None)
+        if poly is None:
+            raise InputError("this report has no polynomial (computed with exact=False, or read from JSON)")
+        if poly.nvars not in (2, 3):
+            raise InputError(f"Newton pictures are drawn for d = 2 or 3; K has {poly.nvars} variables")
+        return NewtonPolyhedron(poly).plot(ax=ax, tau=self.exact.tau)
+
     def plot(self, ax=None, traces: bool = False):
         """λ̂ ± 2 SE against log n, with the exact λ and the finite-n values; matplotlib figure.
 
