@@ -16,6 +16,7 @@ RLCT(λ=3/2, m=1, exact, method='newton')
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -272,3 +273,32 @@ class RLCT:
             "point": [str(x) for x in self.point] if self.point is not None else None,
             "tau": [str(x) for x in self.tau] if self.tau is not None else None,
         }
+
+
+def jsonable(x):
+    """A JSON-friendly copy: Fractions as strings, numpy scalars and arrays as Python values,
+    non-finite floats as None.
+
+    >>> jsonable({"a": Fraction(1, 2), "b": [float("nan"), 2]})
+    {'a': '1/2', 'b': [None, 2]}
+    """
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, Fraction):
+        return str(x)
+    if isinstance(x, (str, int, bool)) or x is None:
+        return x
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    try:
+        import numpy as np
+
+        if isinstance(x, np.generic):
+            return jsonable(x.item())
+        if isinstance(x, np.ndarray):
+            return jsonable(x.tolist())
+    except ImportError:  # pragma: no cover
+        pass
+    return str(x)

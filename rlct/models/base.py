@@ -74,6 +74,11 @@ def quadrature(dist, nodes: int = 160):
 
     Gauss–Hermite for :class:`~rlct.models.inputs.Gaussian`, Gauss–Legendre for
     ``Uniform``, the atoms themselves for ``Discrete``.
+
+    >>> from rlct.models.inputs import Gaussian
+    >>> x, w = quadrature(Gaussian(), 20)
+    >>> round(float((w * x**2).sum()), 12)
+    1.0
     """
     from .inputs import Discrete, Gaussian, Uniform
 

@@ -133,13 +133,25 @@ class Multinomial(Model):
         return ModelLoss(self.parameters, 0, value, gradient, "multinomial KL divergence")
 
     def sample(self, n: int, seed=None) -> Data:
-        """Counts of the k outcomes in n draws from q."""
+        """Counts of the k outcomes in n draws from q.
+
+        >>> m = Multinomial(["(1 + t)/2", "(1 - t)/2"], true=["1/2"])
+        >>> int(m.sample(1000, seed=0).y.sum())
+        1000
+        """
         n = self._check_n(n)
         q = np.array([float(v) for v in self.q])
         return Data(None, self._rng(seed).multinomial(n, q / q.sum()), seed)
 
     def loss(self, data: Data) -> ModelLoss:
-        """L_n(w) = −Σ_i (N_i / n) log p_i(w), vectorised (value and gradient)."""
+        """L_n(w) = −Σ_i (N_i / n) log p_i(w), vectorised (value and gradient).
+
+        >>> import numpy as np
+        >>> m = Multinomial(["(1 + t)/2", "(1 - t)/2"], true=[0])
+        >>> L = m.loss(m.sample(100, seed=0))
+        >>> L.value(np.array([[0.0]])).round(4)
+        array([0.6931])
+        """
         if not isinstance(data, Data):
             raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
         counts = np.asarray(data.y, float)
@@ -260,7 +272,14 @@ class NormalMixture(Model):
         return Data(x[:, None], np.zeros((n, 0)), seed)
 
     def loss(self, data: Data) -> ModelLoss:
-        """L_n(a, b) = −(1/n) Σ log p(x_i | a, b) up to the constant log(√(2π) σ)."""
+        """L_n(a, b) = −(1/n) Σ log p(x_i | a, b) up to the constant log(√(2π) σ).
+
+        >>> import numpy as np
+        >>> m = NormalMixture()
+        >>> L = m.loss(m.sample(100, seed=0))
+        >>> L.gradient(np.array([[0.5, 0.1]])).shape
+        (1, 2)
+        """
         if not isinstance(data, Data) or data.x is None or np.ndim(data.x) != 2:
             raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
         x = np.asarray(data.x, float)[:, 0]

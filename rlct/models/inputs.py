@@ -130,7 +130,11 @@ class Discrete:
 
 
 def as_distribution(spec, what: str = "input") -> object:
-    """A distribution from a name (``"gaussian"``, ``"normal"``, ``"uniform"``) or an instance."""
+    """A distribution from a name (``"gaussian"``, ``"normal"``, ``"uniform"``) or an instance.
+
+    >>> as_distribution("uniform")
+    Uniform(low=Fraction(-1, 1), high=Fraction(1, 1))
+    """
     if isinstance(spec, (Gaussian, Uniform, Discrete)):
         return spec
     if isinstance(spec, str):

@@ -238,6 +238,12 @@ class TwoLayerNetwork(PolynomialRegression):
 
         Returns a :class:`~rlct.models.base.ModelLoss` (value and gradient
         vectorised over chains); the cost grows with n.
+
+        >>> import numpy as np
+        >>> m = TwoLayerNetwork(1)
+        >>> L = m.loss(m.sample(50, seed=0))
+        >>> L.value(np.zeros((3, 2))).shape, L.gradient(np.zeros((3, 2))).shape
+        ((3,), (3, 2))
         """
         X, Y = _regression_data(data)
         if X.shape[1] != 1 or Y.shape[1] != 1:
@@ -319,7 +325,13 @@ class TwoLayerNetwork(PolynomialRegression):
     def mode_truncated_kl(self, k_max: int):
         """K_k*(w) = Σ_{k ≤ k_max} (Σ_h a_h h_k(b_h) − target_k)² / (2σ²): the KL divergence seen
         through the first k_max + 1 Hermite modes (Gaussian inputs). Returns a numpy callable on
-        arrays of shape (chains, 2H). Floating point; for the numeric side and plots."""
+        arrays of shape (chains, 2H). Floating point; for the numeric side and plots.
+
+        >>> import numpy as np
+        >>> K = TwoLayerNetwork(1).mode_truncated_kl(5)
+        >>> float(K(np.array([[0.0, 1.0]]))[0])
+        0.0
+        """
         if not isinstance(self.input_distributions[0], Gaussian) or self.input_distributions[0] != Gaussian():
             raise InputError("the Hermite-mode view needs standard Gaussian inputs")
         H, s2 = self.H, float(self.noise) ** 2

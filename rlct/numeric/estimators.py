@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..result import jsonable as _jsonable
 from .diagnostics import ess as _ess
 from .diagnostics import rhat as _rhat
 from .exact import ExpectedValue, expected_lambda_hat
@@ -174,18 +175,6 @@ class Estimate:
                 "second_half": self.second_half, "burn_in": self.burn_in, "warnings": list(self.warnings),
                 "flags": list(self.flags), "settings": _jsonable(self.settings),
                 "expected": self.expected.to_dict() if self.expected is not None else None, "seconds": self.seconds}
-
-
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    return x
 
 
 # ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from ..errors import InputError, RLCTError
-from ..result import RLCT, latex_fraction
+from ..result import RLCT, jsonable as _jsonable, latex_fraction
 from . import render
 from .render import Bound, Math, Rich
 
@@ -87,29 +87,6 @@ class ReportRow:
                 kw[k] = float("nan")
         kw["warnings"], kw["flags"] = tuple(kw.get("warnings", ())), tuple(kw.get("flags", ()))
         return cls(**kw)
-
-
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, Fraction):
-        return str(x)
-    if isinstance(x, (str, int, bool)) or x is None:
-        return x
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    try:
-        import numpy as np
-
-        if isinstance(x, np.generic):
-            return _jsonable(x.item())
-        if isinstance(x, np.ndarray):
-            return _jsonable(x.tolist())
-    except ImportError:  # pragma: no cover
-        pass
-    return str(x)
 
 
 def _fmt(x, digits=3):
