@@ -39,54 +39,22 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from rlct import Polynomial, as_polynomial  # noqa: E402
+from rlct import Polynomial, as_polynomial, known  # noqa: E402
+from rlct.models import ReducedRankRegression  # noqa: E402
 from rlct.numeric import SGLD, Potential, expected_lambda_hat, llc, sample  # noqa: E402
 from rlct.numeric.compiled import CompiledPolynomial  # noqa: E402
 
 
 def rrr_kl(M, N, H, r=0):
-    """‖BA − B0A0‖² for B (N×H), A (H×M); the true B0A0 has rank r (identity blocks).
-
-    Variables are a_hj, b_ih; K is centred at the true point (B0, A0) with A0 = [I_r 0; 0 0],
-    B0 = [I_r 0; 0 0], returned with that point.
-    """
-    names = [f"a{h}{j}" for h in range(1, H + 1) for j in range(1, M + 1)]
-    names += [f"b{i}{h}" for i in range(1, N + 1) for h in range(1, H + 1)]
-    d = len(names)
-
-    def var(name):
-        e = [0] * d
-        e[names.index(name)] = 1
-        return Polynomial({tuple(e): 1}, names)
-
-    K = Polynomial({}, names)
-    for i in range(1, N + 1):
-        for j in range(1, M + 1):
-            s = Polynomial({}, names)
-            for h in range(1, H + 1):
-                s = s + var(f"b{i}{h}") * var(f"a{h}{j}")
-            if i == j and i <= r:
-                s = s - 1
-            K = K + s * s
-    point = []
-    for nm in names:
-        kind, x, y = nm[0], int(nm[1]), int(nm[2])
-        point.append(Fraction(1) if x == y and x <= r else Fraction(0))
-    return K, point
+    """‖BA − B0A0‖² (twice the model's K, as in Lau et al.'s MSE convention) for B (N×H), A (H×M),
+    from ``rlct.models.ReducedRankRegression``; returned with the true point (B0, A0)."""
+    model = ReducedRankRegression(M, N, H, r)
+    return model.kl() * 2, list(model.true_parameter)
 
 
 def rrr_lambda(M, N, H, r):
-    """Aoyagi & Watanabe (2005): (λ, m) of reduced rank regression."""
-    if M + H < N + r:
-        return Fraction(H * M - H * r + N * r, 2), 1
-    if N + H < M + r:
-        return Fraction(H * N - H * r + M * r, 2), 1
-    if M + N < H + r:
-        return Fraction(M * N, 2), 1
-    s = 2 * (H + r) * (M + N) - (M - N) ** 2 - (H + r) ** 2
-    if (M + N + H + r) % 2 == 0:
-        return Fraction(s, 8), 1
-    return Fraction(s + 1, 8), 2
+    """Aoyagi & Watanabe (2005): (λ, m) of reduced rank regression, from rlct.known."""
+    return known.reduced_rank_regression(M, N, H, r).pair
 
 
 def models():
