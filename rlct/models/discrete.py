@@ -14,24 +14,25 @@ from .base import ModelLoss, Data, Model, _point, quadrature
 __all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
 
 
-def _numpy_poly(P: Polynomial):
-    """Vectorised value and gradient of a polynomial on arrays of shape (chains, d)."""
-    E = np.array(P.exponents, dtype=float).reshape(len(P), P.nvars)
-    c = np.array([float(v) for v in P.terms.values()])
+def _multinomial_neglog(probabilities, weights, const, parameters, n, description) -> ModelLoss:
+    """const − Σ_i weights_i log p_i(w), vectorised (value and gradient); +inf outside the model."""
+    from ..numeric.compiled import CompiledPolynomial
+
+    terms = [(float(wt), CompiledPolynomial(p)) for wt, p in zip(weights, probabilities) if wt]
 
     def value(W):
-        return (np.prod(W[:, None, :] ** E[None], axis=2) * c).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = const - sum(wt * np.log(c.value(W)) for wt, c in terms)
+        return np.where(np.isfinite(out), out, np.inf)
 
-    def grad(W):
-        out = np.zeros_like(W)
-        for j in range(P.nvars):
-            Ej = E.copy()
-            fac = Ej[:, j].copy()
-            Ej[:, j] = np.maximum(Ej[:, j] - 1, 0)
-            out[:, j] = (np.prod(W[:, None, :] ** Ej[None], axis=2) * (c * fac)).sum(axis=1)
-        return out
+    def gradient(W):
+        total = np.zeros_like(W, dtype=float)
+        for wt, c in terms:
+            v, g = c.value_and_grad(W)
+            total -= wt * g / v[:, None]
+        return total
 
-    return value, grad
+    return ModelLoss(parameters, n, value, gradient, description)
 
 
 class Multinomial(Model):
@@ -118,19 +119,9 @@ class Multinomial(Model):
 
     def population_loss(self) -> ModelLoss:
         """The true K(w) = Σ_i q_i log(q_i / p_i(w)) (vectorised value and gradient)."""
-        q = np.array([float(v) for v in self.q])
-        funcs = [_numpy_poly(p) for p in self.probabilities]
+        q = [float(v) for v in self.q]
         const = float(sum(qi * np.log(qi) for qi in q if qi > 0))
-
-        def value(W):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = const - sum(qi * np.log(v(W)) for qi, (v, _) in zip(q, funcs) if qi)
-            return np.where(np.isfinite(out), out, np.inf)
-
-        def gradient(W):
-            return -sum(qi * g(W) / v(W)[:, None] for qi, (v, g) in zip(q, funcs) if qi)
-
-        return ModelLoss(self.parameters, 0, value, gradient, "multinomial KL divergence")
+        return _multinomial_neglog(self.probabilities, q, const, self.parameters, 0, "multinomial KL divergence")
 
     def sample(self, n: int, seed=None) -> Data:
         """Counts of the k outcomes in n draws from q.
@@ -158,18 +149,8 @@ class Multinomial(Model):
         if counts.shape != (len(self.probabilities),):
             raise InputError(f"data must hold {len(self.probabilities)} counts")
         n = counts.sum()
-        freq = counts / n
-        funcs = [_numpy_poly(p) for p in self.probabilities]
-
-        def value(W):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = -sum(f * np.log(v(W)) for f, (v, _) in zip(freq, funcs) if f)
-            return np.where(np.isfinite(out), out, np.inf)
-
-        def gradient(W):
-            return -sum(f * g(W) / v(W)[:, None] for f, (v, g) in zip(freq, funcs) if f)
-
-        return ModelLoss(self.parameters, int(n), value, gradient, "multinomial negative log-likelihood")
+        return _multinomial_neglog(self.probabilities, counts / n, 0.0, self.parameters, int(n),
+                                   "multinomial negative log-likelihood")
 
     @property
     def name(self):
@@ -283,27 +264,31 @@ class NormalMixture(Model):
         if not isinstance(data, Data) or data.x is None or np.ndim(data.x) != 2:
             raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
         x = np.asarray(data.x, float)[:, 0]
+        return self._neglog(x, np.full(len(x), 1 / len(x)), 0.0, len(x), "normal mixture negative log-likelihood")
+
+    def _neglog(self, x, weights, const, n, description) -> ModelLoss:
+        """const − Σ_i weights_i log p(x_i | a, b) (up to log(√(2π) σ)), vectorised; +inf outside."""
         s2 = float(self.sigma) ** 2
+        e0 = np.exp(-x**2 / (2 * s2))
 
         def parts(W):
             a, b = W[:, :1], W[:, 1:2]
-            e0 = np.exp(-x[None] ** 2 / (2 * s2))
             e1 = np.exp(-(x[None] - b) ** 2 / (2 * s2))
-            return a, b, e0, e1, (1 - a) * e0 + a * e1
+            return a, b, e1, (1 - a) * e0 + a * e1
 
         def value(W):
             *_, p = parts(W)
             with np.errstate(divide="ignore", invalid="ignore"):
-                out = -np.mean(np.log(p), axis=1)
+                out = const - np.log(p) @ weights
             return np.where(np.isfinite(out), out, np.inf)     # outside the model (a density <= 0)
 
         def gradient(W):
-            a, b, e0, e1, p = parts(W)
-            ga = -np.mean((e1 - e0) / p, axis=1)
-            gb = -np.mean(a * e1 * (x[None] - b) / s2 / p, axis=1)
+            a, b, e1, p = parts(W)
+            ga = -((e1 - e0) / p) @ weights
+            gb = -(a * e1 * (x[None] - b) / s2 / p) @ weights
             return np.stack([ga, gb], axis=1)
 
-        return ModelLoss(self.parameters, len(x), value, gradient, "normal mixture negative log-likelihood")
+        return ModelLoss(self.parameters, n, value, gradient, description)
 
     def population_loss(self, nodes: int = 120) -> ModelLoss:
         """The true K(a, b) = E_q[log q(x) − log p(x | a, b)] by Gauss–Hermite quadrature on each
@@ -319,32 +304,8 @@ class NormalMixture(Model):
                 xs.append(x)
                 ws.append(weight * w)
         x, q = np.concatenate(xs), np.concatenate(ws)
-        s2 = s * s
-
-        def dens(W):
-            a, b = W[:, :1], W[:, 1:2]
-            e0 = np.exp(-x[None] ** 2 / (2 * s2))
-            e1 = np.exp(-(x[None] - b) ** 2 / (2 * s2))
-            return a, b, e0, e1, (1 - a) * e0 + a * e1
-
-        logq = np.log((1 - a0) * np.exp(-x**2 / (2 * s2)) + a0 * np.exp(-(x - b0) ** 2 / (2 * s2)))
-
-        def value(W):
-            *_, p = dens(W)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = (logq[None] - np.log(p)) @ q
-            return np.where(np.isfinite(out), out, np.inf)     # outside the model (a density <= 0)
-
-        def gradient(W):
-            a, b, e0, e1, p = dens(W)
-            ga = -((e1 - e0) / p) @ q
-            gb = -(a * e1 * (x[None] - b) / s2 / p) @ q
-            return np.stack([ga, gb], axis=1)
-
-        return ModelLoss(self.parameters, 0, value, gradient, "normal mixture KL divergence by quadrature")
-
-    def known(self):
-        return None
+        logq = np.log((1 - a0) * np.exp(-x**2 / (2 * s * s)) + a0 * np.exp(-(x - b0) ** 2 / (2 * s * s)))
+        return self._neglog(x, q, float(logq @ q), 0, "normal mixture KL divergence by quadrature")
 
     def __repr__(self):
         return f"NormalMixture(sigma={self.sigma}, true=({self.true_parameter[0]}, {self.true_parameter[1]}))"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -56,17 +56,22 @@ def _one(z):
     return np.ones_like(z)
 
 
-# name -> (finite support, {parity: first exponent of an infinite contiguous run}, numpy function, derivative)
+class _Activation(NamedTuple):
+    finite: frozenset  # exponents of the Taylor support outside the runs
+    runs: dict  # parity -> first exponent of an infinite contiguous run of nonzero coefficients
+    fn: Callable  # numpy function
+    dfn: Callable  # its derivative
+    sympy: str  # the expression in z, for the exact Taylor coefficients
+
+
 ACTIVATIONS = {
-    "tanh": (frozenset(), {1: 1}, np.tanh, _dtanh),
-    "sin": (frozenset(), {1: 1}, np.sin, np.cos),
-    "sigmoid": (frozenset({0}), {1: 1}, _sigmoid, _dsigmoid),
-    "swish": (frozenset({1}), {0: 2}, _swish, _dswish),
-    "linear": (frozenset({1}), {}, _identity, _one),
+    "tanh": _Activation(frozenset(), {1: 1}, np.tanh, _dtanh, "tanh(z)"),
+    "sin": _Activation(frozenset(), {1: 1}, np.sin, np.cos, "sin(z)"),
+    "sigmoid": _Activation(frozenset({0}), {1: 1}, _sigmoid, _dsigmoid, "1/(1 + exp(-z))"),
+    "swish": _Activation(frozenset({1}), {0: 2}, _swish, _dswish, "z/(1 + exp(-z))"),
+    "linear": _Activation(frozenset({1}), {}, _identity, _one, "z"),
 }
 NOT_ANALYTIC = ("relu", "gelu_approx", "leaky_relu", "hardtanh", "abs")
-
-_SYMPY = {"tanh": "tanh(z)", "sin": "sin(z)", "sigmoid": "1/(1 + exp(-z))", "swish": "z/(1 + exp(-z))", "linear": "z"}
 
 
 @lru_cache(maxsize=64)
@@ -79,7 +84,7 @@ def taylor_coefficients(activation: str, order: int) -> tuple:
     import sympy
 
     z = sympy.Symbol("z")
-    expr = sympy.sympify(_SYMPY[activation], locals={"z": z})
+    expr = sympy.sympify(ACTIVATIONS[activation].sympy, locals={"z": z})
     ser = sympy.series(expr, z, 0, order + 1).removeO()
     poly = sympy.Poly(ser, z)
     out = []
@@ -141,7 +146,7 @@ class TwoLayerNetwork(PolynomialRegression):
                     params)
         if isinstance(activation, str) and activation.strip().lower() in ACTIVATIONS:
             name = activation.strip().lower()
-            finite, runs, _, _ = ACTIVATIONS[name]
+            finite, runs = ACTIVATIONS[name].finite, ACTIVATIONS[name].runs
             self.activation = name
             self._poly_act = None
         elif isinstance(activation, str) and activation.strip().lower() in NOT_ANALYTIC:
@@ -195,12 +200,12 @@ class TwoLayerNetwork(PolynomialRegression):
 
     def _fn(self, z):
         if self._coeffs is None:
-            return ACTIVATIONS[self.activation][2](z)
+            return ACTIVATIONS[self.activation].fn(z)
         return sum(c * z**k for k, c in enumerate(self._coeffs))
 
     def _dfn(self, z):
         if self._coeffs is None:
-            return ACTIVATIONS[self.activation][3](z)
+            return ACTIVATIONS[self.activation].dfn(z)
         return sum(c * k * z ** (k - 1) for k, c in enumerate(self._coeffs) if k)
 
     def _taylor(self):
@@ -249,21 +254,25 @@ class TwoLayerNetwork(PolynomialRegression):
         if X.shape[1] != 1 or Y.shape[1] != 1:
             raise InputError(f"data must have one input and one output column, got {X.shape[1]} and {Y.shape[1]}")
         x, y = X[:, 0], Y[:, 0]
+        return self._squared_error(x, y, np.full(len(x), 1 / len(x)), len(x), f"mean squared error of {self!r}")
+
+    def _squared_error(self, x, y, weights, n, description) -> ModelLoss:
+        """Σ_i weights_i (f(x_i, w) − y_i)² / (2σ²) with the real activation, vectorised."""
         H, s2 = self.H, float(self.noise) ** 2
 
         def value(W):
-            r = y[None, :] - self._f(W, x)
-            return np.mean(r * r, axis=1) / (2 * s2)
+            r = self._f(W, x) - y[None, :]
+            return (r * r) @ weights / (2 * s2)
 
         def gradient(W):
             a, b = W[:, None, :H], W[:, None, H:]
-            z = b * x[None, :, None]
-            r = y[None, :] - np.einsum("ch,cnh->cn", W[:, :H], self._fn(z))
-            ga = -np.einsum("cn,cnh->ch", r, self._fn(z)) / len(x) / s2
-            gb = -np.einsum("cn,cnh->ch", r, a * self._dfn(z) * x[None, :, None]) / len(x) / s2
+            fz = self._fn(b * x[None, :, None])
+            r = np.einsum("ch,cnh->cn", W[:, :H], fz) - y[None, :]
+            ga = np.einsum("cn,cnh,n->ch", r, fz, weights) / s2
+            gb = np.einsum("cn,cnh,n->ch", r, a * self._dfn(b * x[None, :, None]) * x[None, :, None], weights) / s2
             return np.concatenate([ga, gb], axis=1)
 
-        return ModelLoss(self.parameters, len(x), value, gradient, f"mean squared error of {self!r}")
+        return ModelLoss(self.parameters, n, value, gradient, description)
 
     def population_loss(self, nodes: int = 160) -> ModelLoss:
         """The true K(w) = E_x[(f(x, w) − f(x, w0))²]/(2σ²) with the real activation, by quadrature
@@ -277,24 +286,8 @@ class TwoLayerNetwork(PolynomialRegression):
         0.0
         """
         x, q = quadrature(self.input_distributions[0], nodes)
-        H, s2 = self.H, float(self.noise) ** 2
-        w0 = np.array([[float(v) for v in self.true_parameter]])
-        y = self._f(w0, x)[0]
-
-        def value(W):
-            r = self._f(W, x) - y[None, :]
-            return (r * r) @ q / (2 * s2)
-
-        def gradient(W):
-            a, b = W[:, None, :H], W[:, None, H:]
-            z = b * x[None, :, None]
-            r = np.einsum("ch,cnh->cn", W[:, :H], self._fn(z)) - y[None, :]
-            ga = np.einsum("cn,cnh,n->ch", r, self._fn(z), q) / s2
-            gb = np.einsum("cn,cnh,n->ch", r, a * self._dfn(z) * x[None, :, None], q) / s2
-            return np.concatenate([ga, gb], axis=1)
-
-        return ModelLoss(self.parameters, 0, value, gradient,
-                            f"population K of {self!r} by {len(x)}-point quadrature")
+        y = self._f(np.array([[float(v) for v in self.true_parameter]]), x)[0]
+        return self._squared_error(x, y, q, 0, f"population K of {self!r} by {len(x)}-point quadrature")
 
     # Hermite view (Gaussian inputs)
     def hermite_coefficients(self, b, k_max: int, nodes: int = 200) -> np.ndarray:
@@ -312,8 +305,7 @@ class TwoLayerNetwork(PolynomialRegression):
 
         from numpy.polynomial import hermite_e
 
-        x, wq = hermite_e.hermegauss(nodes)
-        wq = wq / np.sqrt(2 * np.pi)
+        x, wq = quadrature(Gaussian(), nodes)
         b = np.asarray(b, float)
         vals = self._fn(b[..., None] * x)
         out = []
