@@ -9,6 +9,8 @@ for process pools and Dask workers).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..errors import InputError
 
 __all__ = ["llc_point"]
@@ -25,34 +27,34 @@ def llc_point(point: dict, seed: int) -> dict:
     Returns a dict of plain numbers: lambda_hat, se, nbeta, ess, rhat, expected,
     expected_method, lambda (the exact or catalogue λ when known, as a string), warnings.
     """
-    from ..models import MODELS, from_spec
-    from ..report.compare import _run_n
+    from ..report.compare import RowTask, _run_n
 
     if "model" not in point or "n" not in point:
         raise InputError("a point needs 'model' and 'n'")
-    spec = str(point["model"])
-    head = spec.split("(", 1)[0].strip()
-    if head in MODELS:
-        target, is_model = from_spec(spec), True
-    else:
-        from ..polynomial import as_polynomial
-
-        target, is_model = as_polynomial(spec), False
-    lam_m = None
-    known = target.known() if is_model else None
-    if known is not None and known.exact:
-        lam_m = (known.lambda_, known.multiplicity)
-    elif not is_model:
-        from .. import api
-
-        r = api.rlct(target, budget=30)
-        lam_m = (r.lambda_, r.multiplicity) if r.exact else None
-    task = dict(target=target, is_model=is_model, n=int(float(point["n"])), estimators=["llc"], seeds=[seed],
-                data_seed=seed + 1, mode=point.get("data", "population"), prior=None, gamma=None,
-                sampler=point.get("sampler", "mala"), chains=int(point.get("chains", 200)),
-                draws=int(point.get("draws", 1000)), warmup=None, expected=bool(point.get("expected", True)),
-                lam_m=lam_m, k=2.0, progress=False, keep_trace=False)
+    target, is_model, lam_m = _target(str(point["model"]))
+    task = RowTask(target=target, is_model=is_model, n=int(float(point["n"])), seeds=(seed,), data_seed=seed + 1,
+                   mode=point.get("data", "population"), sampler=point.get("sampler", "mala"),
+                   chains=int(point.get("chains", 200)), draws=int(point.get("draws", 1000)),
+                   expected=bool(point.get("expected", True)), lam_m=lam_m)
     row = _run_n(task)[0]
     return {"lambda_hat": row.value, "se": row.se, "nbeta": row.nbeta, "ess": row.ess, "rhat": row.rhat,
             "expected": row.expected, "expected_method": row.expected_method,
             "lambda": str(lam_m[0]) if lam_m else None, "warnings": list(row.warnings)}
+
+
+@lru_cache(maxsize=32)
+def _target(spec: str):
+    """(target, is_model, (λ, m) or None) for a spec, computed once per process: the catalogue's
+    value for a model, the exact engine's for a polynomial K."""
+    from ..models import MODELS, from_spec
+
+    if spec.split("(", 1)[0].strip() in MODELS:
+        model = from_spec(spec)
+        known = model.known()
+        return model, True, (known.lambda_, known.multiplicity) if known is not None and known.exact else None
+    from .. import api
+    from ..polynomial import as_polynomial
+
+    K = as_polynomial(spec)
+    r = api.rlct(K, budget=30)
+    return K, False, (r.lambda_, r.multiplicity) if r.exact else None

@@ -436,11 +436,11 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
         else None
     tasks = []
     for j, n in enumerate(ns):
-        tasks.append(dict(target=target if is_model else K, is_model=is_model, n=n, estimators=estimators,
-                          seeds=[seed + j * len(estimators) + e for e in range(len(estimators))],
-                          data_seed=seed + 10_000 + j, mode=mode, prior=prior, gamma=gamma, sampler=sampler,
-                          chains=chains, draws=draws, warmup=warmup, expected=expected, lam_m=lam_m, k=k,
-                          progress=progress, keep_trace=executor is None))
+        tasks.append(RowTask(target=target if is_model else K, is_model=is_model, n=n, estimators=tuple(estimators),
+                             seeds=tuple(seed + j * len(estimators) + e for e in range(len(estimators))),
+                             data_seed=seed + 10_000 + j, mode=mode, prior=prior, gamma=gamma, sampler=sampler,
+                             chains=chains, draws=draws, warmup=warmup, expected=expected, lam_m=lam_m, k=k,
+                             progress=progress, keep_trace=executor is None))
     if executor is None:
         results = [_run_n(t) for t in tasks]
     else:
@@ -478,7 +478,31 @@ def _reference(name, est, beta, ideal):
     return value, error, method
 
 
-def _run_n(task) -> list:
+@dataclass(frozen=True)
+class RowTask:
+    """Everything one sample size needs (picklable: one task per n for pools and Dask)."""
+
+    target: Any  # a model or a Polynomial K
+    is_model: bool
+    n: int
+    estimators: tuple = ("llc",)
+    seeds: tuple = (0,)
+    data_seed: int = 10_000
+    mode: str = "population"
+    prior: Any = None
+    gamma: float | None = None
+    sampler: str = "mala"
+    chains: int = 200
+    draws: int = 1000
+    warmup: int | None = None
+    expected: bool = True
+    lam_m: tuple | None = None
+    k: float = 2.0
+    progress: bool | None = False
+    keep_trace: bool = False
+
+
+def _run_n(task: RowTask) -> list:
     """All estimators at one n (a picklable task for process pools and Dask)."""
     from ..numeric import Potential, estimators as E, expected_lambda_hat
     from ..numeric.exact import asymptotic_lambda_hat
@@ -486,13 +510,13 @@ def _run_n(task) -> list:
 
     from ..numeric import Prior
 
-    target, n, mode = task["target"], task["n"], task["mode"]
-    center = [float(v) for v in target.true_parameter] if task["is_model"] else None
-    prior, gamma = task["prior"], task["gamma"]
-    if prior is None and task["is_model"] and target.bounds:
+    target, n, mode = task.target, task.n, task.mode
+    center = [float(v) for v in target.true_parameter] if task.is_model else None
+    prior, gamma = task.prior, task.gamma
+    if prior is None and task.is_model and target.bounds:
         prior = Prior.uniform(*target.prior_box())
     if mode == "sample":
-        sample = target.sample(n, seed=task["data_seed"])
+        sample = target.sample(n, seed=task.data_seed)
         loss = target.loss(sample)
         if isinstance(loss, Polynomial):
             U = Potential.from_loss(loss, n, prior=prior, center=center, gamma=gamma)
@@ -500,12 +524,12 @@ def _run_n(task) -> list:
             U = Potential.from_callable(loss.value, loss.gradient, dim=len(target.parameters), n=n, prior=prior,
                                         center=center, gamma=gamma, variables=target.parameters)
     else:
-        true_K = target.population_loss() if task["is_model"] else None
+        true_K = target.population_loss() if task.is_model else None
         if true_K is not None:        # kl() is only equivalent (truncated series, equivalent polynomial)
             U = Potential.from_callable(true_K.value, true_K.gradient, dim=len(target.parameters), n=n, prior=prior,
                                         center=center, gamma=gamma, variables=target.parameters)
         else:
-            K = target.kl() if task["is_model"] else target
+            K = target.kl() if task.is_model else target
             U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
     cache = {}
 
@@ -513,40 +537,40 @@ def _run_n(task) -> list:
         """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None."""
         if beta not in cache:
             ev = None
-            if task["expected"]:
+            if task.expected:
                 try:
                     if U.dim <= 3 and mode == "population":
                         ev = expected_lambda_hat(U.at(beta=beta) if beta != U.beta else U)
-                    elif task["lam_m"] is not None:
-                        ev = asymptotic_lambda_hat(task["lam_m"][0], task["lam_m"][1], n * beta)
+                    elif task.lam_m is not None:
+                        ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
                 except RLCTError:
                     ev = None
             cache[beta] = None if ev is None else (float(ev.value), ev.error, ev.method)
         return cache[beta]
 
     rows = []
-    for est_name, s in zip(task["estimators"], task["seeds"]):
-        common = dict(chains=task["chains"], draws=task["draws"], warmup=task["warmup"], seed=s,
-                      progress=task["progress"])
+    for est_name, s in zip(task.estimators, task.seeds):
+        common = dict(chains=task.chains, draws=task.draws, warmup=task.warmup, seed=s,
+                      progress=task.progress)
         if est_name == "llc":
-            est = E.llc(U, sampler=task["sampler"], **common)
+            est = E.llc(U, sampler=task.sampler, **common)
         elif est_name == "wbic":
-            est = E.wbic(U, sampler=task["sampler"], **common)
+            est = E.wbic(U, sampler=task.sampler, **common)
         elif est_name == "two-temperature":
-            est = E.two_temperature(U, sampler=task["sampler"], **common)
+            est = E.two_temperature(U, sampler=task.sampler, **common)
         elif est_name == "slope":
-            est = E.slope(U, sampler=task["sampler"], **common)
+            est = E.slope(U, sampler=task.sampler, **common)
         else:
             est = E.llc_sgld(U, prior=None, **common)
         value, se = float(est.value), float(est.se)
         if est_name == "wbic":                      # WBIC is a free energy; its λ̂ is (WBIC − n f*)/log n
             value, se = float(est.settings["lambda_hat"]), float(est.settings["lambda_hat_se"])
         ref, ref_err, ref_method = _reference(est_name, est, U.beta, ideal)
-        verdict, z = _verdict(est, value, se, ref, ref_err, task["k"], ref_method)
+        verdict, z = _verdict(est, value, se, ref, ref_err, task.k, ref_method)
         rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=value,
                               se=se, expected=ref, expected_error=ref_err, expected_method=ref_method,
                               verdict=verdict, z=z, ess=float(est.ess), rhat=float(est.rhat),
                               acceptance=float(est.acceptance), warnings=tuple(est.warnings),
                               flags=tuple(est.flags), settings=dict(est.settings),
-                              estimate=est if task["keep_trace"] else None))
+                              estimate=est if task.keep_trace else None))
     return rows
