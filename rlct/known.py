@@ -32,7 +32,8 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from .errors import InputError, NotApplicable
-from .result import RLCT
+from .newton.polyhedron import rank as polyhedron_rank
+from .result import RLCT, jsonable
 
 __all__ = [
     "FormulaCertificate", "Condition", "Entry", "catalogue",
@@ -99,16 +100,6 @@ def _freeze(value):
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
     return value
-
-
-def _jsonable(value):
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Fraction):
-        return str(value) if value.denominator != 1 else value.numerator
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    return str(value)
 
 
 def _show(value):
@@ -186,7 +177,7 @@ class FormulaCertificate:
     def to_dict(self) -> dict:
         """A JSON-friendly view."""
         return {"kind": "formula", "name": self.name, "source": self.source, "formula": self.formula,
-                "case": self.case, "parameters": {k: _jsonable(v) for k, v in self.parameters},
+                "case": self.case, "parameters": {k: jsonable(v) for k, v in self.parameters},
                 "conditions": [str(c) for c in self.conditions],
                 "lambda": str(self.lambda_), "m": self.multiplicity, "note": self.note}
 
@@ -624,24 +615,6 @@ def tanh_network(H) -> RLCT:
                    parameters={"H": H, "i": i}, conditions=conds)
 
 
-def _rank3(q):
-    """Rank of a 3×3 matrix of Fractions (Gaussian elimination)."""
-    rows = [list(r) for r in q]
-    rank, col = 0, 0
-    while rank < 3 and col < 3:
-        piv = next((i for i in range(rank, 3) if rows[i][col] != 0), None)
-        if piv is None:
-            col += 1
-            continue
-        rows[rank], rows[piv] = rows[piv], rows[rank]
-        for i in range(rank + 1, 3):
-            f = rows[i][col] / rows[rank][col]
-            rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank])]
-        rank += 1
-        col += 1
-    return rank
-
-
 def lin_mixture_3x3(q) -> RLCT:
     """Mixture of two independence models on 3×3 tables at a true table q (Lin 2011).
 
@@ -717,7 +690,7 @@ def lin_mixture_3x3(q) -> RLCT:
     if total == 0:
         raise InputError("q must have a positive sum")
     table = [[v / total for v in row] for row in table]
-    rank = _rank3(table)
+    rank = polyhedron_rank(table)
     zeros = [(i, j) for i in range(3) for j in range(3) if table[i][j] == 0]
     params = {"q": table, "rank": rank, "zero cells (0-based)": zeros}
     note = ("RLCT of the fibre ideal <p_ij − q_ij> (Σ (p_ij − q_ij)²); with zero cells the KL divergence "
@@ -727,17 +700,20 @@ def lin_mixture_3x3(q) -> RLCT:
         raise NotApplicable("the true table has rank 3; the model holds only tables of rank <= 2")
     if rank == 1 and not zeros:
         return _result(Fraction(5, 2), 1, formula="λ = 5/2, m = 1", case="rank q = 1, q > 0",
-                       conditions=[Condition("rank q", 1, "==", 1), Condition("#zero cells", 0, "==", 0)], **common)
+                       conditions=[Condition("rank q", rank, "==", 1), Condition("#zero cells", len(zeros), "==", 0)],
+                       **common)
     if rank == 2 and not zeros:
         return _result(Fraction(7, 2), 1, formula="λ = 7/2, m = 1", case="rank q = 2, q > 0",
-                       conditions=[Condition("rank q", 2, "==", 2), Condition("#zero cells", 0, "==", 0)], **common)
+                       conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 0)],
+                       **common)
     if rank == 2 and len(zeros) == 1:
         return _result(Fraction(4), 1, formula="λ = 4, m = 1", case="rank q = 2, one zero cell",
-                       conditions=[Condition("rank q", 2, "==", 2), Condition("#zero cells", 1, "==", 1)], **common)
+                       conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 1)],
+                       **common)
     if rank == 2 and len(zeros) == 2 and zeros[0][0] != zeros[1][0] and zeros[0][1] != zeros[1][1]:
         return _result(Fraction(9, 2), 1, formula="λ = 9/2, m = 1",
                        case="rank q = 2, two zero cells in different rows and columns",
-                       conditions=[Condition("rank q", 2, "==", 2), Condition("#zero cells", 2, "==", 2),
+                       conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 2),
                                    Condition("rows of the zeros", zeros[0][0], "!=", zeros[1][0]),
                                    Condition("columns of the zeros", zeros[0][1], "!=", zeros[1][1])], **common)
     raise NotApplicable(f"rank {rank} with zero cells at {zeros}: this stratum is not among those "

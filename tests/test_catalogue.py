@@ -82,9 +82,11 @@ def test_normal_crossing_permutation_invariant(kh, rnd):
     assert pair(known.normal_crossing([k[i] for i in perm], [h[i] for i in perm])) == base
     # adding an absent variable changes nothing
     assert pair(known.normal_crossing(k + [0], h + [5])) == base
-    # the rule itself, recomputed
-    ratios = [F(hj + 1, 2 * kj) for kj, hj in zip(k, h) if kj]
-    assert base == (min(ratios), ratios.count(min(ratios)))
+    # an independent computation: the exact engine's monomial rule on K = Π w_j^(2k_j), prior Π |w_j|^h_j
+    names = [f"w{j + 1}" for j in range(len(k))]
+    K = "*".join(f"{v}**{2 * kj}" for v, kj in zip(names, k) if kj)
+    prior = "*".join(f"{v}**{hj}" for v, hj, kj in zip(names, h, k) if hj and kj) or None
+    assert base == pair(rlct.rlct(K, prior=prior))
 
 
 @settings(max_examples=40, deadline=None)
@@ -286,11 +288,8 @@ def test_tanh_table(row):
 
 
 @pytest.mark.parametrize("H", range(1, 50))
-def test_tanh_formula(H):
-    # Aoyagi 2010: λ = (H + i² + i)/(4i + 2), i = max{j : j² ≤ H}; m = 2 iff H = i²
-    i = math.isqrt(H)
-    assert pair(known.tanh_network(H)) == (F(H + i * i + i, 4 * i + 2), 2 if i * i == H else 1)
-    # λ increases with H, and stays below the regular value H (2H parameters)
+def test_tanh_monotone_and_below_regular(H):
+    # adding a unit can only raise λ, and λ stays below the regular value H (2H parameters)
     assert known.tanh_network(H).lambda_ < known.tanh_network(H + 1).lambda_ < H + 1
 
 
@@ -315,13 +314,12 @@ def test_lin_mixture_strata(q, lam):
     r = known.lin_mixture_3x3(q)
     assert pair(r) == (lam, 1)
     assert r.certificate.check()
+    # the certificate holds the table's rank and zero count (checked here independently), not constants
+    import numpy as np
 
-
-def test_lin_mixture_values_are_those_of_references_md():
-    values = {known.lin_mixture_3x3(q).lambda_ for q in (
-        [[1, 1, 1]] * 3, [[1, 2, 3], [2, 3, 4], [3, 4, 5]], [[0, 1, 1], [1, 1, 1], [1, 1, 1]],
-        [[0, 1, 1], [1, 0, 1], [1, 1, 2]])}
-    assert values == {F(5, 2), F(7, 2), F(4), F(9, 2)}
+    lhs = {c.text: c.lhs for c in r.certificate.conditions}
+    assert lhs["rank q"] == np.linalg.matrix_rank(np.array(q, dtype=float))
+    assert lhs["#zero cells"] == sum(v == 0 for row in q for v in row)
 
 
 def test_lin_mixture_generic_rank_two_has_rank_seven_parametrisation():

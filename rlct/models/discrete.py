@@ -307,5 +307,15 @@ class NormalMixture(Model):
         logq = np.log((1 - a0) * np.exp(-x**2 / (2 * s * s)) + a0 * np.exp(-(x - b0) ** 2 / (2 * s * s)))
         return self._neglog(x, q, float(logq @ q), 0, "normal mixture KL divergence by quadrature")
 
+    def known(self):
+        """The catalogue value (:func:`rlct.known.normal_mixture`) when the true distribution is N(0, σ²):
+        local at the true parameter when it is not the origin, else the global value."""
+        a0, b0 = self.true_parameter
+        if a0 * b0 != 0:
+            return None
+        from .. import known
+
+        return known.normal_mixture(point=None if (a0, b0) == (0, 0) else (a0, b0))
+
     def __repr__(self):
         return f"NormalMixture(sigma={self.sigma}, true=({self.true_parameter[0]}, {self.true_parameter[1]}))"
