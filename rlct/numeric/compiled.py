@@ -113,6 +113,23 @@ class CompiledPolynomial:
         self._coef_value = np.ascontiguousarray(C[:1])
         self._local = threading.local()
 
+    @classmethod
+    def of(cls, polynomial: Polynomial) -> "CompiledPolynomial":
+        """The compiled form of ``polynomial``, built once and kept on it (polynomials are
+        immutable), so potentials of the same K at several n or β share it.
+
+        >>> from rlct.polynomial import as_polynomial
+        >>> K = as_polynomial("w1**2*w2**2")
+        >>> CompiledPolynomial.of(K) is CompiledPolynomial.of(K)
+        True
+        """
+        if not isinstance(polynomial, Polynomial):
+            raise InputError(f"expected a Polynomial, got {type(polynomial).__name__}")
+        compiled = polynomial.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = polynomial.__dict__["_compiled"] = cls(polynomial)
+        return compiled
+
     def _monomials(self, w: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         if w.ndim != 2 or w.shape[1] != self.dim:

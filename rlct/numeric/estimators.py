@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..polynomial import as_polynomial
 from ..result import jsonable as _jsonable
 from .diagnostics import ess as _ess
 from .diagnostics import rhat as _rhat
@@ -181,22 +182,7 @@ class Estimate:
 # building blocks
 
 
-def _as_potential(target, data=None, **kw) -> Potential:
-    given = {k: v for k, v in kw.items() if v is not None}
-    if isinstance(target, Potential):
-        if data is not None or given:
-            raise InputError(f"a Potential already fixes its settings; do not pass {', '.join(given) or 'data'} "
-                             f"(use potential.at(nbeta=...) for another temperature)")
-        return target
-    if hasattr(target, "loss") and hasattr(target, "parameters"):
-        if data is None:
-            raise InputError("a model needs data: llc(model, data, ...)")
-        if "center" in given:
-            raise InputError("the model fixes w* (model.true_parameter); do not pass center=")
-        return Potential.from_model(target, data, **given)
-    if data is not None:
-        raise InputError("data= is only for models; for an empirical loss polynomial use Potential.from_loss(L, n)")
-    return Potential.from_polynomial(target, **given)
+_as_potential = Potential.of
 
 
 def _flags_and_warnings(potential, value, se):
@@ -805,6 +791,7 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
     is_model = hasattr(target, "loss") and hasattr(target, "parameters")
     if is_model and not hasattr(target, "sample"):
         raise InputError("llc_curve on a model needs model.sample(n, seed=) to draw a data set per n")
+    K = None if is_model or isinstance(target, Potential) else as_polynomial(target)   # parsed once
     out = []
     for n, ss in zip(ns, np.random.SeedSequence(seed).spawn(len(ns))):
         data_ss, chain_ss = ss.spawn(2)
@@ -814,7 +801,7 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
             data = target.sample(int(n), seed=int(data_ss.generate_state(1)[0]))
             U = Potential.from_model(target, data, prior=prior, gamma=gamma)
         else:
-            U = _as_potential(target, n=n, prior=prior, center=center, gamma=gamma)
+            U = _as_potential(K, n=n, prior=prior, center=center, gamma=gamma)
         tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss, init=init,
                     progress=progress)
         out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3))

@@ -240,12 +240,7 @@ def expected_lambda_hat(target, *, nbeta=None, n=None, beta=None, prior=None, ce
     """
     if method not in ("auto", "quadrature", "asymptotic"):
         raise InputError(f"method must be 'auto', 'quadrature' or 'asymptotic', got {method!r}")
-    if isinstance(target, Potential):
-        if any(v is not None for v in (nbeta, n, beta, prior, center, gamma)):
-            raise InputError("give either a Potential or K with nbeta/n/beta/prior/center/gamma, not both")
-        U = target
-    else:
-        U = Potential.from_polynomial(target, nbeta=nbeta, n=n, beta=beta, prior=prior, center=center, gamma=gamma)
+    U = Potential.of(target, nbeta=nbeta, n=n, beta=beta, prior=prior, center=center, gamma=gamma)
     d = U.dim
     if method == "asymptotic" or (method == "auto" and d > 3):
         if lam is None or m is None:
@@ -305,12 +300,7 @@ def expected_free_energy(target, *, nbeta=None, n=None, beta=None, prior=None, c
     >>> round(expected_free_energy("w1**2", nbeta=100, prior="gaussian").value, 6)   # ½ log(1 + 2nβ)
     2.651652
     """
-    if isinstance(target, Potential):
-        if any(v is not None for v in (nbeta, n, beta, prior, center, gamma)):
-            raise InputError("give either a Potential or K with nbeta/n/beta/prior/center/gamma, not both")
-        U = target
-    else:
-        U = Potential.from_polynomial(target, nbeta=nbeta, n=n, beta=beta, prior=prior, center=center, gamma=gamma)
+    U = Potential.of(target, nbeta=nbeta, n=n, beta=beta, prior=prior, center=center, gamma=gamma)
     if U.dim > 3:
         raise InputError(f"quadrature is for d <= 3 (got d = {U.dim})")
     lo, hi, _ = _box(U)

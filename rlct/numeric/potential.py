@@ -377,6 +377,31 @@ class Potential:
                    dict(info or {}))
 
     @classmethod
+    def of(cls, target, data=None, **kw) -> "Potential":
+        """A Potential from what the estimators accept: a Potential (returned as it is), a model
+        with ``data`` (:meth:`from_model`), or a polynomial K (:meth:`from_polynomial`); keyword
+        arguments that are None are ignored.
+
+        >>> Potential.of("w1**2", nbeta=10).nbeta
+        10.0
+        """
+        given = {k: v for k, v in kw.items() if v is not None}
+        if isinstance(target, Potential):
+            if data is not None or given:
+                raise InputError(f"a Potential already fixes its settings; do not pass {', '.join(given) or 'data'} "
+                                 f"(use potential.at(nbeta=...) for another temperature)")
+            return target
+        if hasattr(target, "loss") and hasattr(target, "parameters"):
+            if data is None:
+                raise InputError("a model needs data: llc(model, data, ...)")
+            if "center" in given:
+                raise InputError("the model fixes w* (model.true_parameter); do not pass center=")
+            return cls.from_model(target, data, **given)
+        if data is not None:
+            raise InputError("data= is only for models; for an empirical loss polynomial use Potential.from_loss(L, n)")
+        return cls.from_polynomial(target, **given)
+
+    @classmethod
     def from_polynomial(cls, K, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
                         variables=None) -> "Potential":
         """The population potential ``nβ K(w) (+ localisation) − log φ``.
@@ -405,7 +430,7 @@ class Potential:
         0.14476482730108395
         """
         K = as_polynomial(K, variables)
-        return cls._build(CompiledPolynomial(K), K.variables, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center,
+        return cls._build(CompiledPolynomial.of(K), K.variables, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center,
                           gamma=gamma, kind="population", polynomial=K, info={"f": "K"})
 
     @classmethod
@@ -437,7 +462,7 @@ class Potential:
         L = as_polynomial(L, variables, what="L_n")
         if n is None:
             raise InputError("from_loss needs n, the number of samples behind L_n")
-        return cls._build(CompiledPolynomial(L), L.variables, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center,
+        return cls._build(CompiledPolynomial.of(L), L.variables, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center,
                           gamma=gamma, kind="empirical", polynomial=L, info={"f": "L_n", "scaling": scaling})
 
     @classmethod
