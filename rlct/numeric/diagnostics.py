@@ -123,13 +123,15 @@ def rhat(x: np.ndarray) -> float:
     return float(max(bulk, folded))
 
 
-def mcse(x: np.ndarray) -> float:
-    """Monte Carlo standard error of the mean: sd / sqrt(ESS).
+def mcse(x: np.ndarray, ess_value: float | None = None) -> float:
+    """Monte Carlo standard error of the mean: sd / sqrt(ESS) (``ess_value`` when already computed).
 
     >>> x = np.random.default_rng(3).standard_normal((4, 1000))
     >>> 0.012 < mcse(x) < 0.02
     True
     """
     x = np.atleast_2d(np.asarray(x, dtype=float))
-    e = ess(x)
-    return float(x.std(ddof=1) / np.sqrt(e)) if e and np.isfinite(e) else float("nan")
+    e = ess(x) if ess_value is None else ess_value
+    if x.size < 2 or not (e and np.isfinite(e) and e > 0):
+        return float("nan")
+    return float(x.std(ddof=1) / np.sqrt(e))

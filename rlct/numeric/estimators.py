@@ -41,6 +41,7 @@ from ..errors import InputError
 from ..polynomial import as_polynomial
 from ..result import jsonable as _jsonable
 from .diagnostics import ess as _ess
+from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 from .exact import ExpectedValue, expected_lambda_hat
 from .potential import Potential, Prior, check_positive  # noqa: F401  (Prior: used by the doctests)
@@ -167,7 +168,9 @@ class Estimate:
         if self.expected is not None:
             rows.append(("ideal value at this nβ", f"{self.expected.value:.6g} ({self.expected.method})"))
         rows += [("FLAG", f) for f in self.flags] + [("warning", w) for w in self.warnings]
-        return "\n".join(["| | |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
+        from ..report.render import to_markdown
+
+        return to_markdown(["", ""], rows, align="ll")
 
     def to_dict(self) -> dict:
         """A JSON-friendly view (no trace)."""
@@ -210,8 +213,7 @@ def _series_stats(x: np.ndarray):
     """mean, se, ess, rhat, first, second of a (chains, draws) statistic (finite chains only)."""
     value = float(np.mean(x))
     e = _ess(x)
-    sd = float(np.std(x, ddof=1)) if x.size > 1 else float("nan")
-    se = sd / math.sqrt(e) if e and np.isfinite(e) and e > 0 else float("nan")
+    se = _mcse(x, e)
     r = _rhat(x) if x.shape[0] > 1 else float("nan")
     h = x.shape[1] // 2
     first = float(np.mean(x[:, :h])) if h else float("nan")
@@ -733,8 +735,7 @@ def volume_scaling(target, data=None, *, n=None, beta=None, nbeta=None, prior=No
         mean = float(np.mean(wgt)) if wgt.size else float("nan")
         if not (mean > 0):
             continue
-        e = _ess(wgt)
-        se_mean = float(np.std(wgt, ddof=1) / math.sqrt(e)) if e and np.isfinite(e) else float("nan")
+        se_mean = _mcse(wgt)
         logV = -Fk + math.log(mean)
         curve.append([eps, logV, float(math.hypot(Fse, se_mean / mean))])
     pts = np.array([c for c in curve if c[0] < min(fit_below, 1.0)])

@@ -18,10 +18,10 @@ Examples
 >>> res
 SweepResult(6 runs: 6 ok, 0 failed; sequential)
 >>> print(res.summary("lam", over="rep"))
-| d | lam (mean ± SE) | runs | failed |
-|---|-----------------|------|--------|
-| 1 | 0.51 ± 0.005774 | 3    | 0      |
-| 2 | 1.01 ± 0.005774 | 3    | 0      |
+| d   | lam (mean ± SE) | runs | failed |
+| :-- | :-------------- | :--- | :----- |
+| 1   | 0.51 ± 0.005774 | 3    | 0      |
+| 2   | 1.01 ± 0.005774 | 3    | 0      |
 """
 
 from __future__ import annotations
@@ -648,14 +648,6 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}g}"
 
 
-def _markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(h), *(len(r[j]) for r in rows)) if rows else len(h)
-              for j, h in enumerate(header)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
-
-
 @dataclass(frozen=True)
 class SweepResult:
     """The records of a sweep, one per grid point in grid order, and how they were obtained.
@@ -770,7 +762,7 @@ class SweepResult:
         ...             lambda p, s: {"lam": 0.5 + (s % 3) / p["n"]})
         >>> print(res.summary("lam", reference=lambda p: 0.5, digits=3))
         | n   | lam (mean ± SE) | runs | failed | reference | z    |
-        |-----|-----------------|------|--------|-----------|------|
+        | :-- | :-------------- | :--- | :----- | :-------- | :--- |
         | 10  | 0.65 ± 0.0289   | 4    | 0      | 0.5       | 5.20 |
         | 100 | 0.505 ± 0.005   | 4    | 0      | 0.5       | 1.00 |
         """
@@ -808,7 +800,9 @@ class SweepResult:
                 row += ["—" if ref is None else _fmt(float(ref), digits),
                         "—" if math.isnan(z) else f"{z:.2f}"]
             rows.append(row)
-        return _markdown(header, rows)
+        from ..report.render import to_markdown
+
+        return to_markdown(header, rows, align="l" * len(header))
 
     def to_dataframe(self):
         """The rows of :meth:`to_rows` as a pandas DataFrame (needs pandas)."""
