@@ -29,6 +29,8 @@ from scipy import integrate
 from scipy.special import erf
 
 from rlct import InputError, as_polynomial
+from rlct.models import ReducedRankRegression
+from rlct.numeric import expected_free_energy
 from rlct.numeric import (HMC, MALA, SGLD, CompiledPolynomial, Estimate, Potential, Prior, asymptotic_lambda_hat, ess,
                           expected_lambda_hat, llc, llc_sgld, rhat, sample, slope, two_temperature, wbic)
 
@@ -37,27 +39,48 @@ from rlct.numeric import (HMC, MALA, SGLD, CompiledPolynomial, Estimate, Potenti
 # finite-n values by quadrature
 
 
-def _cross_reference(t):
-    """E[tK] for K = (xy)² on the uniform prior on [−1, 1]², inner y-integrals in closed form."""
-    def z_inner(x):
-        a = t * x * x
-        return 2.0 if a == 0 else math.sqrt(math.pi) * erf(math.sqrt(a)) / math.sqrt(a)
+def _cross_reference(t, prior="uniform"):
+    """E[tK] for K = (xy)² (an independent reduction to 1-D integrals, inner y-integrals in closed form)
+    under the uniform prior on [−1, 1]² or the standard Gaussian prior; returns (E[tK], Z) with Z the
+    normalising integral over x of the inner y-integral (∫∫ e^{−tK} for the uniform prior)."""
+    if prior == "uniform":
+        def z_inner(x):
+            a = t * x * x
+            return 2.0 if a == 0 else math.sqrt(math.pi) * erf(math.sqrt(a)) / math.sqrt(a)
 
-    def n_inner(x):  # ∫_{-1}^{1} a y² e^{−a y²} dy, a = t x²
-        a = t * x * x
-        return 0.0 if a == 0 else math.sqrt(math.pi) * erf(math.sqrt(a)) / (2 * math.sqrt(a)) - math.exp(-a)
+        def n_inner(x):  # ∫_{-1}^{1} a y² e^{−a y²} dy, a = t x²
+            a = t * x * x
+            return 0.0 if a == 0 else math.sqrt(math.pi) * erf(math.sqrt(a)) / (2 * math.sqrt(a)) - math.exp(-a)
 
-    kw = dict(points=[0.0], limit=500, epsabs=1e-14, epsrel=1e-13)
-    Z = integrate.quad(z_inner, -1, 1, **kw)[0]
-    N = integrate.quad(n_inner, -1, 1, **kw)[0]
-    return N / Z
+        kw = dict(points=[0.0], limit=500, epsabs=1e-14, epsrel=1e-13)
+        Z = integrate.quad(z_inner, -1, 1, **kw)[0]
+        N = integrate.quad(n_inner, -1, 1, **kw)[0]
+        return N / Z, Z
+    # Gaussian: ∫ e^{−a y²} N(y) dy = (2a+1)^{−1/2}, ∫ a y² e^{−a y²} N(y) dy = a (2a+1)^{−3/2}
+    phi = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    kw = dict(limit=500, epsabs=1e-14, epsrel=1e-13)
+    Z = integrate.quad(lambda x: phi(x) / math.sqrt(2 * t * x * x + 1), -np.inf, np.inf, **kw)[0]
+    N = integrate.quad(lambda x: phi(x) * t * x * x / (2 * t * x * x + 1) ** 1.5, -np.inf, np.inf, **kw)[0]
+    return N / Z, Z
+
+
+def test_finite_n_values_quoted_in_docs_agree_with_the_independent_reduction():
+    # the numbers shown in README/docs: n = 1000, 100, 10^4 at β = 1/log n (uniform prior), and the
+    # free energy F = −log(∫∫ e^{−tK} / 4) at nβ = 579
+    for n, shown in ((1000, 0.356), (100, 0.302), (10_000, 0.388)):
+        t = n / math.log(n)
+        ref = _cross_reference(t)[0]
+        assert abs(expected_lambda_hat("(w1*w2)**2", nbeta=t).value - ref) < 1e-6
+        assert round(ref, 3) == shown
+    F = expected_free_energy("(w1*w2)**2", nbeta=579).value
+    assert abs(F - (-math.log(_cross_reference(579)[1] / 4))) < 1e-6
 
 
 def test_quadrature_reproduces_0380_for_w1w2_squared():
     ev = expected_lambda_hat("(w1*w2)**2", nbeta=579)  # default prior: uniform on [-1, 1]^2
     assert ev.method == "quadrature"
     assert round(ev.value, 3) == 0.380
-    ref = _cross_reference(579)
+    ref = _cross_reference(579)[0]
     assert abs(ev.value - ref) < max(10 * ev.error, 1e-7)
     assert ev.settings["prior"]["kind"] == "uniform"
 
@@ -92,18 +115,8 @@ def test_asymptotic_fallback_is_labelled():
 # potentials
 
 
-def _rrr_kl(M, N, H):
-    names = [f"a{h}{j}" for h in range(1, H + 1) for j in range(1, M + 1)]
-    names += [f"b{i}{h}" for i in range(1, N + 1) for h in range(1, H + 1)]
-    K = as_polynomial("0", variables=names)
-    for i in range(1, N + 1):
-        for j in range(1, M + 1):
-            s = as_polynomial(" + ".join(f"b{i}{h}*a{h}{j}" for h in range(1, H + 1)), variables=names)
-            K = K + s * s
-    return K
-
-
-@pytest.mark.parametrize("K", ["(w1*w2)**2 + w1 - 3*w2**3", "(w1 + w2)**2 + w2**4", _rrr_kl(3, 2, 2)])
+@pytest.mark.parametrize("K", ["(w1*w2)**2 + w1 - 3*w2**3", "(w1 + w2)**2 + w2**4",
+                               ReducedRankRegression(3, 2, 2, 0).kl()])
 def test_compiled_value_exact_and_gradient_finite_differences(K):
     K = as_polynomial(K)
     f = CompiledPolynomial(K)
@@ -376,7 +389,7 @@ def test_flat_prior_localised_cross_mala_and_hmc():
     # stays near 0.350 here (the tips of the arms are under-visited); the step spread fixes it.
     U = Potential.from_polynomial("(w1*w2)**2", nbeta=579, prior="flat", gamma=1.0)
     ideal = expected_lambda_hat(U)
-    assert abs(ideal.value - 0.38335) < 1e-4
+    assert abs(ideal.value - _cross_reference(579, "gaussian")[0]) < 1e-4
     for s in ("mala", "hmc"):
         est = llc(U, sampler=s, chains=1000, draws=2000, warmup=1000, seed=2)
         assert abs(est.value - ideal.value) < 3 * est.se, (s, est)
