@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 
 from .errors import InputError, RLCTError
+from .report.render import FORMATS
 
 # (label, K or None, keyword arguments, source of the known value)
 DEMO = [
@@ -33,37 +33,16 @@ DEMO = [
 ]
 
 
-def _fmt_result(r) -> tuple[str, str, str]:
-    if r.exact:
-        return str(r.lambda_), str(r.multiplicity), "exact"
-    return f"<= {r.upper_bound}", "?", "bound"
-
-
-def _table(rows, headers) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in rows]
-    return "\n".join(out)
-
-
 def cmd_demo(args) -> int:
-    from . import rlct
+    from .report import table
 
-    rows = []
-    for label, K, kw, source in DEMO:
-        t0 = time.perf_counter()
-        r = rlct(K, **kw) if K is not None else rlct(**kw)
-        ms = (time.perf_counter() - t0) * 1000
-        lam, m, status = _fmt_result(r)
-        shown = K if K is not None else "ideal " + ", ".join(kw["ideal"])
-        extra = "; ".join(f"{k}={v}" for k, v in kw.items() if k != "ideal")
-        rows.append((label, shown + (f"  [{extra}]" if extra else ""), lam, m, status, r.method, f"{ms:.1f}", source))
+    items = [dict(name=label, source=source, **({"K": K} if K is not None else {}), **kw)
+             for label, K, kw, source in DEMO]
     print("Exact learning coefficients (λ, m) of K, Watanabe's convention\n")
-    print(_table(rows, ["model", "K", "λ", "m", "", "method", "ms", "literature"]))
+    print(table(items, columns="name K lambda m method time source"))
     print("\nmethod: 'monomial' and 'newton' read (λ, m) off the Newton polyhedron (non-degenerate K);"
           "\n'blowup' resolved a degenerate K by coordinate changes and blow-ups (certificate: the charts)."
-          "\n'bound' would mean no method decided it: the value shown is only an upper bound.")
+          "\nA λ shown as '≤ b' would mean no method decided it: b is only an upper bound.")
     if getattr(args, "quick", False):
         return 0
     from .models import NormalMixture, ReducedRankRegression, TwoLayerNetwork
@@ -134,14 +113,6 @@ def _load_toml(path: str) -> dict:
         raise InputError(f"{path} is not valid TOML: not UTF-8 text") from None
 
 
-def _has_from_spec() -> bool:
-    try:
-        from .models import from_spec  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def read_table_file(path: str) -> dict:
     """Read a table file: ``[[case]]`` (or ``[[item]]``) entries and optional top-level
     ``columns``, ``caption``, ``label``, ``timeout``, ``budget``.
@@ -157,8 +128,6 @@ def read_table_file(path: str) -> dict:
     for i, it in enumerate(items):
         if not isinstance(it, dict):
             raise InputError(f"{path}: entry {i + 1} is not a table of fields (write [[case]] and key = value lines)")
-        if "model" in it and not _has_from_spec():
-            raise InputError(f"{path}: entry {i + 1}: model entries need rlct.models (rlct.models.from_spec)")
     out = {"items": items}
     for key in ("columns", "caption", "caption_latex", "label", "timeout", "budget", "format"):
         if key in data:
@@ -200,7 +169,7 @@ def cmd_table(args) -> int:
     return 0
 
 
-TABLE_FORMATS = ("text", "markdown", "latex", "html", "csv", "json")
+TABLE_FORMATS = FORMATS + ("json",)
 
 
 def _pair(text):

@@ -90,20 +90,7 @@ def test_bad_input_in_process(args, words, tmp_path, capsys):
     assert_one_line_error(cap.err, *words)
 
 
-def test_model_entries_need_rlct_models(tmp_path, capsys, monkeypatch):
-    import rlct.cli
-
-    f = tmp_path / "m.toml"
-    f.write_text('[[case]]\nmodel = "ReducedRankRegression(M=2, N=2, H=1, r=0)"\n')
-    monkeypatch.setattr(rlct.cli, "_has_from_spec", lambda: False)
-    assert main(["table", str(f)]) == 2
-    assert_one_line_error(capsys.readouterr().err, "model entries need rlct.models")
-
-
 def test_model_entries(tmp_path, capsys):
-    import rlct.cli
-
-    assert rlct.cli._has_from_spec()
     f = tmp_path / "m.toml"
     f.write_text('columns = ["K", "d", "lambda", "m"]\n'
                  '[[case]]\nmodel = "ReducedRankRegression(M=2, N=2, H=1, r=0)"\n')

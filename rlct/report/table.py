@@ -482,16 +482,9 @@ def _row_from_dict(d: Mapping, kw: dict, name):
 
 
 def _model_from_spec(spec: str):
-    try:
-        from ..models import from_spec
-    except ImportError:
-        raise InputError("model entries need rlct.models (with from_spec), which is not available") from None
-    try:
-        return from_spec(spec)
-    except RLCTError:
-        raise
-    except Exception as e:  # noqa: BLE001 - a bad spec is bad input
-        raise InputError(f"cannot build model {spec!r}: {type(e).__name__}: {e}") from None
+    from ..models import from_spec
+
+    return from_spec(spec)
 
 
 def _row_from_object(obj, kw: dict, name, source=None):
