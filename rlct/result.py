@@ -257,6 +257,25 @@ class RLCT:
                     f"<i>(exact, {self.method})</i>")
         return f"λ ≤ {self.upper_bound} <i>(not exact, {self.method}: {self.reason})</i>"
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "RLCT":
+        """The result back from :meth:`to_dict` (the certificate and polynomial stay text; ``seconds``,
+        ``point`` and ``tau`` are restored).
+
+        >>> r = RLCT(Fraction(3, 4), 1, True, "newton", Fraction(3, 4), 1)
+        >>> RLCT.from_dict(r.to_dict()) == r
+        True
+        """
+        def frac(x):
+            return Fraction(x) if x is not None else None
+
+        return cls(lambda_=frac(d.get("lambda")), multiplicity=d.get("m"), exact=bool(d["exact"]),
+                   method=d["method"], upper_bound=frac(d.get("upper_bound")),
+                   upper_bound_multiplicity=d.get("upper_bound_m"), reason=d.get("reason"),
+                   seconds=d.get("seconds", 0.0),
+                   point=tuple(map(Fraction, d["point"])) if d.get("point") is not None else None,
+                   tau=tuple(map(Fraction, d["tau"])) if d.get("tau") is not None else None)
+
     def to_dict(self) -> dict:
         """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``)."""
         return {

@@ -129,3 +129,12 @@ def test_help_documents_every_command(capsys):
     sub = parser._subparsers._group_actions[0].choices
     assert "[[case]]" in sub["table"].format_help() and "--format" in sub["table"].format_help()
     assert "--json" in sub["compute"].format_help()
+
+
+def test_demo_quick(capsys):
+    # the README's first command; values from ../shared/known_rlcts.toml (cusp 5/12, Lin 4.19 3/4)
+    assert main(["demo", "--quick"]) == 0
+    out = capsys.readouterr().out
+    cusp = next(line for line in out.splitlines() if line.startswith("cusp"))
+    lin = next(line for line in out.splitlines() if line.startswith("Lin's Remark 4.19"))
+    assert "5/12" in cusp.split() and "3/4" in lin.split() and "≤" not in out.split("method:")[0]

@@ -241,12 +241,7 @@ class Report:
         except json.JSONDecodeError as e:
             raise InputError(f"not a report: invalid JSON ({e})") from None
         ex = d.get("exact")
-        exact = None
-        if ex is not None:
-            exact = RLCT(lambda_=Fraction(ex["lambda"]) if ex.get("lambda") else None, multiplicity=ex.get("m"),
-                         exact=ex["exact"], method=ex["method"],
-                         upper_bound=Fraction(ex["upper_bound"]) if ex.get("upper_bound") else None,
-                         upper_bound_multiplicity=ex.get("upper_bound_m"), reason=ex.get("reason"))
+        exact = RLCT.from_dict(ex) if ex is not None else None
         rows = tuple(ReportRow.from_dict(r) for r in d["rows"])
         return cls(d["name"], d["d"], exact, rows, d.get("k", 2.0), d.get("settings", {}), d.get("polynomial_latex"),
                    exact_record=ex)
