@@ -13,14 +13,32 @@ value next to sampler estimates; :func:`table` makes tables for lecture notes.
 RLCT(λ=3/4, m=2, exact, method='newton')
 """
 
-from . import known, models
 from .api import rlct
 from .errors import InputError, NotApplicable, RLCTError, Undecided
 from .polynomial import Polynomial, as_polynomial
-from .report import Report, Table, compare, table
 from .result import RLCT
 
 __version__ = "0.1.0"
+
+# loaded on first use, so that ``import rlct`` does not pay for numpy, the models and the reports
+_LAZY = {"known": (".known", None), "models": (".models", None), "compare": (".report", "compare"),
+         "Report": (".report", "Report"), "table": (".report", "table"), "Table": (".report", "Table")}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        obj = importlib.import_module(module, __name__)
+        value = getattr(obj, attr) if attr else obj
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'rlct' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = ["rlct", "RLCT", "compare", "Report", "table", "Table", "known", "models", "Polynomial", "as_polynomial",
            "RLCTError", "InputError", "NotApplicable", "Undecided", "__version__"]

@@ -97,6 +97,11 @@ def _fmpq(x: Fraction) -> flint.fmpq:
     return flint.fmpq(x.numerator, x.denominator)
 
 
+def _ordered(terms: dict) -> dict:
+    """Terms in display order: by total degree, then lexicographically by exponent (descending)."""
+    return dict(sorted(terms.items(), key=lambda kv: (sum(kv[0]), tuple(-e for e in kv[0]))))
+
+
 class Polynomial:
     """An exact polynomial with rational coefficients in named variables.
 
@@ -138,7 +143,7 @@ class Polynomial:
                 clean[exp] = clean.get(exp, Fraction(0)) + c
                 if not clean[exp]:
                     del clean[exp]
-        self._terms = dict(sorted(clean.items(), key=lambda kv: (sum(kv[0]), tuple(-e for e in kv[0]))))
+        self._terms = _ordered(clean)
         self._variables = variables
 
     # -- construction from flint -------------------------------------------------
@@ -147,7 +152,7 @@ class Polynomial:
         # trusted source (flint drops zero terms; variables come from a Polynomial): skip validation
         terms = {tuple(map(int, exp)): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()}
         obj = object.__new__(cls)
-        obj._terms = dict(sorted(terms.items(), key=lambda kv: (sum(kv[0]), tuple(-e for e in kv[0]))))
+        obj._terms = _ordered(terms)
         obj._variables = tuple(str(v) for v in variables)
         return obj
 
