@@ -188,19 +188,36 @@ class Estimate:
 _as_potential = Potential.of
 
 
-def _flags_and_warnings(potential, value, se):
-    warnings, flags = [], []
+def _lambda_flags(potential, value, se) -> list:
+    """The serious problems of a λ̂: negative, above the largest possible value Σ(h_j + 1)/2."""
+    flags = []
     if value < 0:
         flags.append("negative")
+    if np.isfinite(value) and value - 3 * se > _max_lambda(potential):
+        flags.append("above d/2")
+    return flags
+
+
+def _flags_and_warnings(potential, value, se):
+    flags, warnings = _lambda_flags(potential, value, se), []
+    if "negative" in flags:
         warnings.append(f"λ̂ = {value:.3g} < 0: the chains found lower loss than at w* — w* is not a local minimum "
                         f"of the loss, or the chains escaped; check w*, add localisation (gamma=) or reduce the step")
-    top = _max_lambda(potential)
-    if value - 3 * se > top:
-        flags.append("above d/2")
-        warnings.append(f"λ̂ = {value:.3g} exceeds {top:g} = Σ(h_j + 1)/2 (d/2 without a prior amplitude), the largest "
-                        f"learning coefficient at a minimum: chains escaped or the step is too large; reduce the step "
-                        f"size or localise (gamma=)")
+    if "above d/2" in flags:
+        warnings.append(f"λ̂ = {value:.3g} exceeds {_max_lambda(potential):g} = Σ(h_j + 1)/2 (d/2 without a prior "
+                        f"amplitude), the largest learning coefficient at a minimum: chains escaped or the step is "
+                        f"too large; reduce the step size or localise (gamma=)")
     return warnings, flags
+
+
+def _line_fit(x, y, se):
+    """Weighted least squares y ≈ c0 + c1 x with weights 1/se² (non-finite se: weight 0); (coef, cov).
+    Raises numpy.linalg.LinAlgError with fewer than two usable points."""
+    se = np.asarray(se, dtype=float)
+    w = np.where(np.isfinite(se) & (se > 0), 1 / np.maximum(np.where(np.isfinite(se), se, 1.0), 1e-300) ** 2, 0.0)
+    X = np.stack([np.ones_like(x, dtype=float), np.asarray(x, dtype=float)], axis=1)
+    cov = np.linalg.inv(X.T @ (w[:, None] * X))
+    return cov @ X.T @ (w * np.asarray(y, dtype=float)), cov
 
 
 def _max_lambda(U: Potential) -> float:
@@ -437,11 +454,7 @@ def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, ini
 
 def _combine(name, value, se, ests, base, settings, halves):
     warnings = tuple(dict.fromkeys(w for e in ests for w in e.warnings))
-    flags = []
-    if value < 0:
-        flags.append("negative")
-    if value - 3 * se > _max_lambda(base):
-        flags.append("above d/2")
+    flags = _lambda_flags(base, value, se)
     return Estimate(value, se, name, float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)),
                     float(np.mean([e.acceptance for e in ests])), int(sum(e.divergences for e in ests)),
                     halves[0], halves[1], ests[0].burn_in, warnings, tuple(flags), settings, None,
@@ -510,11 +523,7 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     s = np.array([e.se for e in ests])
 
     def fit(yv):
-        w = 1 / np.maximum(s, 1e-300) ** 2
-        X = np.stack([np.ones_like(x), x], axis=1)
-        cov = np.linalg.inv(X.T @ (w[:, None] * X))
-        coef = cov @ X.T @ (w * yv)
-        return coef, cov
+        return _line_fit(x, yv, s)
 
     coef, cov = fit(y)
     value, se = float(coef[1]), float(math.sqrt(cov[1, 1]))
@@ -560,13 +569,9 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
         ests.append(estimate_from_trace(tr, estimator="llc-sgld"))
     x = np.array(eps)
     y = np.array([e.value for e in ests])
-    s = np.array([e.se if np.isfinite(e.se) and e.se > 0 else np.inf for e in ests])
-    w = np.where(np.isfinite(s), 1 / np.maximum(s, 1e-300) ** 2, 0.0)
-    X = np.stack([np.ones_like(x), x], axis=1)
     warnings = [f"at ε = {e:.2g}: {m}" for e, est in zip(eps, ests) for m in est.warnings]
     try:
-        cov = np.linalg.inv(X.T @ (w[:, None] * X))
-        coef = cov @ X.T @ (w * y)
+        coef, cov = _line_fit(x, y, [e.se for e in ests])
         value, se, b, b_se = float(coef[0]), float(math.sqrt(cov[0, 0])), float(coef[1]), float(math.sqrt(cov[1, 1]))
     except np.linalg.LinAlgError:
         value, se, b, b_se = float("nan"), float("nan"), float("nan"), float("nan")
@@ -589,11 +594,7 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
             warnings.append(f"at ε = {min(eps):.2g} the chains can diffuse only ~{reach:.2g} in {warmup + draws} steps, "
                             f"against a posterior width ~{width:.2g}: they have not moved from w*; "
                             f"increase ε or the number of steps")
-    flags = []
-    if value < 0:
-        flags.append("negative")
-    if np.isfinite(value) and value - 3 * se > _max_lambda(base):
-        flags.append("above d/2")
+    flags = _lambda_flags(base, value, se)
     per = [{"epsilon": e, "value": est.value, "se": est.se, "ess": est.ess, "rhat": est.rhat,
             "first_half": est.first_half, "second_half": est.second_half} for e, est in zip(eps, ests)]
     settings = {**base.settings(), "sampler": "sgld", "chains": chains, "draws": draws, "warmup": warmup,

@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import InputError
 from .potential import Potential, check_positive
 
-__all__ = ["Kernel", "MALA", "HMC", "SGLD", "LangevinState", "LangevinInfo", "HMCInfo",
+__all__ = ["Kernel", "MALA", "HMC", "SGLD", "LangevinState", "LangevinInfo",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "sample", "Trace", "as_sampler"]
 
 DIVERGENCE = 1000.0  # energy error that counts as a divergence (Stan's threshold)
@@ -69,8 +69,6 @@ class LangevinInfo(NamedTuple):
     accepted: np.ndarray
     divergent: np.ndarray
 
-
-HMCInfo = LangevinInfo
 
 
 def _init(potential: Potential) -> Callable:
@@ -412,7 +410,6 @@ class Trace:
     warmup: int
     warmup_loss: np.ndarray
     max_distance: np.ndarray
-    nonfinite: np.ndarray
     positions: np.ndarray | None
     potential: Potential
     sampler: Any
@@ -430,6 +427,11 @@ class Trace:
     def draws(self) -> int:
         """Number of kept draws per chain."""
         return self.loss.shape[1]
+
+    @property
+    def nonfinite(self) -> np.ndarray:
+        """Steps after warm-up at which f was not finite, per chain."""
+        return np.sum(~np.isfinite(self.loss), axis=1)
 
     @property
     def steps_per_second(self) -> float:
@@ -669,10 +671,9 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
             bar.update(every)
     if bar is not None:
         bar.close()
-    nonfinite = np.sum(~np.isfinite(loss), axis=1)
     # record what reproduces the run: the seed given, or the entropy drawn when seed was None
     recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy
     if isinstance(seed, np.random.SeedSequence) and seed.spawn_key:
         recorded = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
-    return Trace(loss, acc_sum / draws, div, float(eps), int(warmup), warm_loss, maxdist, nonfinite, keep, potential,
+    return Trace(loss, acc_sum / draws, div, float(eps), int(warmup), warm_loss, maxdist, keep, potential,
                  sampler, recorded, time.perf_counter() - t0, thin, metric)
