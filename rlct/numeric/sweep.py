@@ -390,13 +390,17 @@ def load_store(path) -> list[Record]:
     >>> [(r.point["x"], r.result) for r in load_store(path)]
     [(1, 1), (2, 4)]
     """
+    return _records(Path(path), repair=False)
+
+
+def _records(path: Path, repair: bool) -> list:
+    """The records of a store, skipping (with a warning) lines that are not records."""
     out = []
-    for d in _read_lines(Path(path), repair=False):
+    for d in _read_lines(path, repair=repair):
         try:
             out.append(Record.from_dict(d))
         except InputError as exc:
-            warnings.warn(f"{path}: skipping a line that is not a record ({exc})", RuntimeWarning,
-                          stacklevel=2)
+            warnings.warn(f"{path}: skipping a line that is not a record ({exc})", RuntimeWarning, stacklevel=3)
     return out
 
 
@@ -590,14 +594,7 @@ def sweep(grid, run: Callable[[dict, int], Any], *, executor=None, store=None, s
                          "path and convert afterwards with SweepResult.to_parquet()")
     done: dict[int, Record] = {}
     if path is not None and resume:
-        latest = {}
-        for d in _read_lines(path, repair=True):
-            try:
-                r = Record.from_dict(d)
-                latest[(r.key, r.seed)] = r
-            except InputError as exc:
-                warnings.warn(f"{path}: skipping a line that is not a record ({exc})",
-                              RuntimeWarning, stacklevel=2)
+        latest = {(r.key, r.seed): r for r in _records(path, repair=True)}
         for i, k in enumerate(keys):
             r = latest.get((k, seeds[i]))
             if r is not None and r.ok:
