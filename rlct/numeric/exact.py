@@ -113,8 +113,8 @@ def _cubature(potential: Potential, lo, hi, *, tol: float, max_evals: int, norma
     d = len(lo)
     p6, w6 = _rule(6, d)
     p12, w12 = _rule(12, d)
-    U0 = float(potential.energy(potential.center[None, :])[0]) if np.isfinite(
-        potential.energy(potential.center[None, :])[0]) else 0.0
+    U0 = float(potential.energy(potential.center[None, :])[0])
+    U0 = U0 if np.isfinite(U0) else 0.0
     nb, fstar = potential.nbeta, potential.center_loss
 
     def integrate(blo, bhi):
@@ -270,7 +270,8 @@ def expected_lambda_hat(target, *, nbeta=None, n=None, beta=None, prior=None, ce
 def _box(U: Potential):
     """The integration box and the prior mass left outside it."""
     d = U.dim
-    b = U.prior.bounds(d)
+    tail = 1e-15                                   # the Gaussian prior's mass left outside its box
+    b = U.prior.bounds(d, tail=tail)
     truncation = 0.0
     if b is None:
         if U.gamma is None:
@@ -279,7 +280,7 @@ def _box(U: Potential):
         b = (U.center - r, U.center + r)
         truncation = d * math.erfc(9.0 / math.sqrt(2))
     elif U.prior.kind == "gaussian":
-        truncation = 1e-15
+        truncation = tail
     lo, hi = np.asarray(b[0], dtype=float), np.asarray(b[1], dtype=float)
     if U.prior.kind == "gaussian" and U.gamma is not None:
         r = 9.0 / math.sqrt(U.gamma)
