@@ -126,6 +126,10 @@ class FormulaCertificate:
         The inputs (``dict(certificate.parameters)`` gives a dictionary).
     conditions : tuple of Condition
         The hypotheses of the case, each with both sides evaluated.
+    d : int or None
+        The model's number of parameters.
+    inputs : tuple of str or None
+        Which ``parameters`` are the function's arguments (the others are derived); None: all.
     lambda_, multiplicity : Fraction, int
         The value read off the formula.
     note : str
@@ -150,10 +154,23 @@ class FormulaCertificate:
     lambda_: Fraction | None = None
     multiplicity: int | None = None
     note: str = ""
+    d: int | None = None
+    inputs: tuple | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "parameters", _freeze(dict(self.parameters)))
         object.__setattr__(self, "conditions", tuple(self.conditions))
+
+    def label(self) -> str:
+        """The call that produced this result, e.g. ``tanh_network(H=3)``.
+
+        >>> from rlct import known
+        >>> known.deep_linear_network((2, 2, 2), 0).certificate.label()
+        'deep_linear_network(widths=(2, 2, 2), r=0)'
+        """
+        params = dict(self.parameters)
+        names = self.inputs if self.inputs is not None else tuple(params)
+        return f"{self.name}(" + ", ".join(f"{k}={_show(params[k])}" for k in names) + ")"
 
     def check(self) -> bool:
         """Re-evaluate every hypothesis of the case; raise ValueError naming one that fails."""
@@ -297,7 +314,7 @@ def regular(d) -> RLCT:
     d = _integer("d", d, minimum=1)
     return _result(Fraction(d, 2), 1, name="regular", source=f"{WATANABE_2009}; {LIN_2011}, Cor. 4.20",
                    formula="λ = d/2, m = 1", case="regular (∇²K(w0) positive definite)",
-                   parameters={"d": d})
+                   parameters={"d": d}, d=d)
 
 
 def normal_crossing(k, h=None) -> RLCT:
@@ -366,7 +383,7 @@ def normal_crossing(k, h=None) -> RLCT:
     conds = [Condition(f"(h{j+1}+1)/(2k{j+1})", r, "==" if j in tight else ">", lam) for r, j in ratios]
     return _result(lam, len(tight), name="normal_crossing", source=f"{LIN_2011}, Prop. 3.7; {AGV}, Lemma 7.3",
                    formula="λ = min_j (h_j+1)/(2k_j), m = #{j attaining the minimum}",
-                   case="normal crossing", parameters={"k": k, "h": h}, conditions=conds)
+                   case="normal crossing", parameters={"k": k, "h": h}, conditions=conds, d=len(k))
 
 
 def reduced_rank_regression(M, N, H, r) -> RLCT:
@@ -427,7 +444,7 @@ def reduced_rank_regression(M, N, H, r) -> RLCT:
         raise InputError(f"the true rank r = {r} exceeds min(M, N, H) = {min(M, N, H)} "
                          f"(M = {M}, N = {N}, H = {H})")
     params = {"M": M, "N": N, "H": H, "r": r}
-    common = dict(name="reduced_rank_regression", source=AOYAGI_WATANABE_2005, parameters=params)
+    common = dict(name="reduced_rank_regression", source=AOYAGI_WATANABE_2005, parameters=params, d=H * (M + N))
     if M + H < N + r:
         return _result(Fraction(H * M - H * r + N * r, 2), 1, formula="λ = (HM − Hr + Nr)/2, m = 1",
                        case="2 (M+H < N+r)", conditions=[Condition("M+H < N+r", M + H, "<", N + r)], **common)
@@ -554,11 +571,11 @@ def deep_linear_network(widths, r) -> RLCT:
     conds.append(Condition("a ≤ ℓ", a, "<=", ell))
     params = {"widths": Hs, "r": r, "M_i = H_i - r": Ms, "Σ (1-based)": [i + 1 for i in idx],
               "ℓ": ell, "Σ_Σ M": S, "M̄": Mbar, "a": a}
-    return _result(lam, m, name="deep_linear_network", source=AOYAGI_2024,
+    return _result(lam, m, name="deep_linear_network", source=AOYAGI_2024, d=sum(a * b for a, b in zip(Hs, Hs[1:])),
                    formula="λ = (−r² + r(H_1+H_{L+1}))/2 + a(ℓ−a)/(4ℓ) − (ℓ(ℓ−1)/4)(Σ_Σ M/ℓ)² "
                            "+ ½ Σ_{i<j∈Σ} M_i M_j, m = a(ℓ−a) + 1",
                    case=f"ℓ = {ell}" + (" (no complement)" if not rest else ""),
-                   parameters=params, conditions=conds,
+                   parameters=params, conditions=conds, inputs=("widths", "r"),
                    note="Σ found by exhaustive search over prefixes of the sorted M_i (it is unique)")
 
 
@@ -608,11 +625,11 @@ def tanh_network(H) -> RLCT:
     square = i * i == H
     conds = [Condition("i² ≤ H", i * i, "<=", H), Condition("H < (i+1)²", H, "<", (i + 1) ** 2),
              Condition("i² = H" if square else "i² < H", i * i, "==" if square else "<", H)]
-    return _result(Fraction(H + i * i + i, 4 * i + 2), 2 if square else 1, name="tanh_network",
+    return _result(Fraction(H + i * i + i, 4 * i + 2), 2 if square else 1, name="tanh_network", d=2 * H,
                    source=f"{WATANABE_2001}; {AOYAGI_2010}",
                    formula="λ = (H + i² + i)/(4i + 2), i = ⌊√H⌋; m = 2 if i² = H else 1",
                    case="H a perfect square" if square else "H not a perfect square",
-                   parameters={"H": H, "i": i}, conditions=conds)
+                   parameters={"H": H, "i": i}, conditions=conds, inputs=("H",))
 
 
 def lin_mixture_3x3(q) -> RLCT:
@@ -695,7 +712,9 @@ def lin_mixture_3x3(q) -> RLCT:
     params = {"q": table, "rank": rank, "zero cells (0-based)": zeros}
     note = ("RLCT of the fibre ideal <p_ij − q_ij> (Σ (p_ij − q_ij)²); with zero cells the KL divergence "
             "has linear terms and a larger RLCT") if zeros else ""
-    common = dict(name="lin_mixture_3x3", source=f"{LIN_2011}, Thm 4.23", parameters=params, note=note)
+    common = dict(name="lin_mixture_3x3", source=f"{LIN_2011}, Thm 4.23", parameters=params, note=note,
+                  inputs=("q",),
+                  d=9)   # t, and two points of the 2-simplex for each of the two factors
     if rank == 3:
         raise NotApplicable("the true table has rank 3; the model holds only tables of rank <= 2")
     if rank == 1 and not zeros:
@@ -769,7 +788,7 @@ def normal_mixture(point=None) -> RLCT:
     formula = "K ≍ a²(e^{b²}−1)/2 ≍ a²b² on [0,1]×[−B,B]: normal-crossing rule"
     note = "derived from the normal-crossing rule after K ≍ a²b²; not a literature table value"
     if point is None:
-        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula,
+        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
                        case="global (deepest point a = b = 0)", parameters={"point": "global"},
                        note=note)
     try:
@@ -783,10 +802,10 @@ def normal_mixture(point=None) -> RLCT:
         raise InputError(f"({a0}, {b0}) is not a true parameter: the true set is a = 0 or b = 0")
     params = {"point": (a0, b0)}
     if a0 == 0 and b0 == 0:
-        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula,
+        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
                        case="origin: both factors vanish", parameters=params, note=note,
                        conditions=[Condition("a0", a0, "==", 0), Condition("b0", b0, "==", 0)])
     which = [Condition("a0", a0, "==", 0), Condition("b0", b0, "!=", 0)] if a0 == 0 else \
         [Condition("b0", b0, "==", 0), Condition("a0", a0, "!=", 0)]
-    return _result(Fraction(1, 2), 1, name="normal_mixture", source=src, formula=formula,
+    return _result(Fraction(1, 2), 1, name="normal_mixture", source=src, formula=formula, d=2,
                    case="one factor vanishes", parameters=params, note=note, conditions=which)

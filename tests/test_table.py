@@ -208,10 +208,11 @@ def test_item_kinds_and_errors():
 
 
 def test_closed_forms_from_rlct_known():
-    known = pytest.importorskip("rlct.known")
+    from rlct import known
+
     t = table([known.reduced_rank_regression(3, 3, 2, 0), known.tanh_network(3), known.regular(5)],
               columns="name d BIC lambda m method source")
-    assert [r.name for r in t] == ["reduced_rank_regression(M=3, N=3, H=2, r=0)", "tanh_network(H=3, i=1)", "regular(d=5)"]
+    assert [r.name for r in t] == ["reduced_rank_regression(M=3, N=3, H=2, r=0)", "tanh_network(H=3)", "regular(d=5)"]
     assert [(r.d, r.lambda_, r.multiplicity) for r in t] == [(12, Fraction(5, 2), 1), (6, Fraction(5, 6), 1),
                                                              (5, Fraction(5, 2), 1)]
     assert all(r.method == "formula" and "Watanabe" in r.source for r in t)

@@ -315,39 +315,14 @@ def _count(x):
 
 def _formula_label(cert):
     """``reduced_rank_regression(M=3, N=3, H=2, r=0)`` for a closed-form certificate of :mod:`rlct.known`."""
-    label = getattr(cert, "model", None) or getattr(cert, "name", None)
-    if label is None:
-        return None
-    params = getattr(cert, "parameters", ())
-    try:
-        args = ", ".join(f"{k}={v}" for k, v in dict(params).items())
-    except (TypeError, ValueError):
-        args = ""
-    return f"{label}({args})" if args else str(label)
+    label = getattr(cert, "label", None)
+    return label() if callable(label) else None
 
 
 def _formula_d(cert):
-    """The number of parameters of a closed-form case of :mod:`rlct.known`, where the case says it."""
+    """The number of parameters a closed-form certificate of :mod:`rlct.known` records."""
     d = getattr(cert, "d", None)
-    if isinstance(d, int) and not isinstance(d, bool):
-        return d
-    try:
-        p = dict(getattr(cert, "parameters", ()))
-        name = getattr(cert, "name", None)
-        if name == "regular":
-            return int(p["d"])
-        if name == "reduced_rank_regression":
-            return int(p["H"]) * (int(p["M"]) + int(p["N"]))
-        if name == "tanh_network":
-            return 2 * int(p["H"])
-        if name == "deep_linear_network":
-            w = [int(x) for x in p["widths"]]
-            return sum(a * b for a, b in zip(w, w[1:]))
-        if name == "normal_crossing":
-            return len(p["k"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None
+    return d if isinstance(d, int) and not isinstance(d, bool) else None
 
 
 def _name_cells(name: str):
