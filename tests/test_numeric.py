@@ -370,7 +370,7 @@ def test_llc_on_callable_model_loss():
     model = models.TwoLayerNetwork(2, "tanh")
     data = model.sample(200, seed=0)
     U = Potential.from_model(model, data)
-    assert U.kind == "callable" and U.dim == 4
+    assert U.kind == "empirical" and U.polynomial is None and U.dim == 4
     tr = sample(U, chains=16, draws=60, seed=0)
     assert np.all(np.isfinite(tr.loss))
 

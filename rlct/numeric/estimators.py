@@ -325,13 +325,13 @@ def _conventions(U: Potential, estimator: str) -> dict:
     out = {"estimator": estimator}
     if estimator in ("llc", "llc-sgld"):
         out["formula"] = "nβ (E_β[f] − f(w*))"
-    empirical = U.kind == "empirical" or U.info.get("f") == "L_n"
+    empirical = U.kind == "empirical"
     out["n_convention"] = ("n = the data's sample size (devinterp's default nβ uses the batch size B: B/log B)"
                            if empirical else "population K: nβ as given" if U.kind == "population"
                            else "callable loss: nβ as given")
     if empirical:
-        out["loss_evaluation"] = ("full batch (L_n as an exact polynomial in the data's moments)" if U.kind == "empirical"
-                                  else "full batch (the model's vectorised loss)")
+        out["loss_evaluation"] = ("full batch (L_n as an exact polynomial in the data's moments)"
+                                  if U.polynomial is not None else "full batch (the model's vectorised loss)")
         out["scaling"] = U.info.get("scaling", "nll")
     return out
 

@@ -369,7 +369,7 @@ class Potential:
         f0 = np.asarray(loss_function.value(c[None, :].copy()), dtype=float)
         if f0.shape != (1,) or not np.isfinite(f0[0]):
             raise InputError(f"the loss at the start point w* = {c.tolist()} is {f0.tolist()}: it must be one finite number")
-        if kind == "callable":
+        if polynomial is None:          # a user's callable: check its gradient too
             _, g0 = loss_function.value_and_grad(c[None, :].copy())
             if not np.all(np.isfinite(g0)):
                 raise InputError(f"the gradient at the start point w* = {c.tolist()} is not finite: {g0.tolist()}")
@@ -501,10 +501,9 @@ class Potential:
             prior = Prior.uniform(*model.prior_box())
         if not isinstance(L, Polynomial) and callable(getattr(L, "value", None)) and callable(getattr(L, "gradient", None)):
             # a non-polynomial empirical loss (e.g. rlct.models.ModelLoss): vectorised value and gradient
-            U = cls.from_callable(L.value, L.gradient, dim=len(params), variables=params, n=n, beta=beta, nbeta=nbeta,
-                                  prior=prior, center=[float(Fraction(x)) for x in wstar], gamma=gamma)
-            U.info.update({"f": "L_n", "scaling": scaling, "model": repr(model)})
-            return U
+            return cls._build(CallableLoss(L.value, L.gradient, len(params)), params, n=n, beta=beta, nbeta=nbeta,
+                              prior=prior, center=[float(Fraction(x)) for x in wstar], gamma=gamma, kind="empirical",
+                              polynomial=None, info={"f": "L_n", "scaling": scaling, "model": repr(model)})
         if not isinstance(L, Polynomial):
             L = as_polynomial(L, params, what="model.loss(data)")
         if set(L.variables) - set(params):
