@@ -59,7 +59,7 @@ def test_reduced_rank_regression_333():
     assert R.exact and (R.lambda_, R.multiplicity) == (Fraction(7, 2), 2)
 
 
-@pytest.mark.parametrize("H", [1, 2])
+@pytest.mark.parametrize("H", [1, 2, 3])
 def test_tanh_network(H):
     # λ = (H + i² + i)/(4i + 2), i = ⌊√H⌋ (Aoyagi); m from known_rlcts.toml
     res = rlct.rlct(ideal=tanh_ideal(H))
@@ -67,15 +67,62 @@ def test_tanh_network(H):
     assert (res.lambda_, res.multiplicity) == TANH[H]
 
 
-def test_tanh_three_is_reported_honestly():
-    # λ = 5/6 (Aoyagi); not decided by the current rules: it must say so, with a valid bound
-    R = blowup_resolution(ideal=tanh_ideal(3), seconds=30)
-    if R.exact:  # pragma: no cover - when the engine learns it, it must be right
-        assert (R.lambda_, R.multiplicity) == TANH[3]
+def test_tanh_three_certificate():
+    # H = 3 (λ = 5/6, m = 1; Aoyagi): the Vandermonde-triangular basis, the blow-up of the
+    # b-subspace (the ideal is linear in a), a1 integrated out, and the dominant generator
+    R = blowup_resolution(ideal=tanh_ideal(3))
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(5, 6), 1)
+    pieces = [c for c in R.charts if not c.auxiliary]
+    assert all(c.exact for c in R.charts)
+    assert min(c.contribution for c in pieces if c.contribution is not None) == Fraction(5, 6)
+    assert any("along {a1, a2, a3 free}" in s for c in pieces for s in c.steps)
+    assert any(c.method == "dominant generator" for c in pieces)
+    assert all(c.shift == Fraction(1, 2) for c in pieces)
+
+
+def test_tanh_four_is_reported_honestly():
+    # λ = 1, m = 2 (Aoyagi); with a small budget the engine may not decide it: it must say so
+    R = blowup_resolution(ideal=tanh_ideal(4), seconds=5)
+    if R.exact:  # pragma: no cover - when the engine decides it, it must be right
+        assert (R.lambda_, R.multiplicity) == TANH[4]
     else:
-        assert R.upper_bound >= TANH[3][0]
-        assert R.open_charts and all(c.upper_bound is None or c.upper_bound >= TANH[3][0] for c in R.open_charts)
-        assert "open" in R.reason
+        assert R.upper_bound >= TANH[4][0]
+        assert R.open_charts and "open" in R.reason
+
+
+def test_integrating_out_a_lonely_variable():
+    # K = w1² + (w2² − w3³)²: w1 is integrated out (the α = 0 case), λ = 1/2 + 5/12 with the
+    # cusp's value 5/12 (known_rlcts.toml "cusp"); m = 1
+    R = blowup_resolution(ideal=["w1", "w2**2 - w3**3"])
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(11, 12), 1)
+
+
+def test_lonely_variable_below_one_half():
+    # <x²y, x³(z² − w³)>: K ≤ C x⁴ gives λ ≤ 1/4 and K ≥ x⁴y² gives λ ≥ min(1/4, 1/2), with
+    # m = 1 both ways (hand computation)
+    R = blowup_resolution(ideal=["x**2*y", "x**3*(z**2 - w**3)"])
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(1, 4), 1)
+
+
+def test_lonely_variable_above_one_half_with_a_prior():
+    # <xy, x²(z² − w³)> with prior x²: ∫(x²y² + B)^(-z) dy ≍ x^(-1)·B^(1/2-z) for z > 1/2, so
+    # λ = 1/2 + λ(x⁴(z² − w³)², prior x) = 1/2 + min(2/4, 5/12) = 11/12, m = 1 (hand computation)
+    R = blowup_resolution(ideal=["x*y", "x**2*(z**2 - w**3)"], prior={"x": 2})
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(11, 12), 1)
+
+
+def test_subspace_centres_need_homogeneity():
+    from fractions import Fraction as F
+
+    from rlct.polynomial import as_polynomial
+    from rlct.resolution.blowup import _Prob, _subspace_centres
+
+    V = ("a1", "a2", "b1", "b2")
+    tanh2 = _Prob(tuple(as_polynomial(g, V) for g in tanh_ideal(2)), "ideal", (F(0),) * 4, None)
+    assert sorted(_subspace_centres(tanh2)) == [(0, 1), (2, 3)]  # the b-block, the a-block
+    W = ("x", "y", "z")
+    cusp_like = _Prob((as_polynomial("x*y + z**3", W),), "ideal", (F(0),) * 3, None)
+    assert _subspace_centres(cusp_like) == []
 
 
 def test_lin_remark_419_by_coordinate_change():

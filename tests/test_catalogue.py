@@ -294,11 +294,14 @@ def test_tanh_monotone_and_below_regular(H):
 
 
 def test_tanh_small_h_agree_with_engine():
-    # H = 1: K = (ab)² (normal crossing, (1/2, 2)); H = 2: table row "tanh-H2" decided by blow-ups
+    # H = 1: K = (ab)² (normal crossing, (1/2, 2)); H = 2: table row "tanh-H2" decided by blow-ups;
+    # H = 3 by the b-subspace blow-up
     r1 = rlct.rlct(ideal=["a1*b1"])
     r2 = rlct.rlct(ideal=["a1*b1 + a2*b2", "a1*b1**3 + a2*b2**3"])
+    r3 = rlct.rlct(ideal=[f"a1*b1**{k} + a2*b2**{k} + a3*b3**{k}" for k in (1, 3, 5)])
     assert pair(r1) == pair(known.tanh_network(1))
     assert pair(r2) == pair(known.tanh_network(2))
+    assert pair(r3) == pair(known.tanh_network(3))
 
 
 # -- Lin's mixture of independence models ---------------------------------------------------------------

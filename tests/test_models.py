@@ -206,7 +206,7 @@ def test_rrr_engine_equals_aoyagi_watanabe(M, N, H, r, lam, mult):
     assert model.known().pair == (Fraction(lam), mult)
 
 
-@pytest.mark.parametrize("H", [1, 2])
+@pytest.mark.parametrize("H", [1, 2, 3])
 def test_tanh_engine_equals_watanabe(H):
     lam, mult = {row[0]: (Fraction(row[1]), row[2]) for row in known_table()["tanh"][0]["values"]}[H]
     model = TwoLayerNetwork(H)
@@ -214,10 +214,10 @@ def test_tanh_engine_equals_watanabe(H):
     assert model.known().pair == (lam, mult)
 
 
-def test_tanh_three_bound_is_not_below_the_formula():
-    res = rlct.rlct(TwoLayerNetwork(3), budget=10)
-    formula = TwoLayerNetwork(3).known()
-    if res.exact:
+def test_tanh_four_bound_is_not_below_the_formula():
+    res = rlct.rlct(TwoLayerNetwork(4), budget=5)
+    formula = TwoLayerNetwork(4).known()
+    if res.exact:  # pragma: no cover - when the engine decides it, it must be right
         assert res.pair == formula.pair
     else:
         assert res.upper_bound >= formula.lambda_

@@ -50,6 +50,7 @@ exact.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -141,6 +142,15 @@ class BlowupChart:
     upper_bound: Fraction | None
     method: str
     detail: str = ""
+    auxiliary: bool = False
+    shift: Fraction = Fraction(0)
+
+    @property
+    def contribution(self):
+        """The chart's λ (or upper bound) as a contribution to K's: ``λ + shift``, the
+        shift being 1/2 per variable integrated out on the way."""
+        v = self.lambda_ if self.exact else self.upper_bound
+        return None if v is None else v + self.shift
 
     @property
     def exact(self) -> bool:
@@ -154,11 +164,14 @@ class BlowupChart:
             val = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.lambda_ is not None else "no pole"
         else:
             val = f"λ <= {self.upper_bound}" if self.upper_bound is not None else "open"
+        if self.shift and self.contribution is not None:
+            val += f" (+ {self.shift} from integrated-out variables: {self.contribution} for K)"
         return f"{what}, prior·Jacobian {tau}, {self.where}: {val} [{self.method}{': ' + self.detail if self.detail else ''}]"
 
     def __str__(self):
         path = " ; ".join(self.steps) if self.steps else "(original coordinates)"
-        return f"chart {self.index}: {path}\n    {self.text()}"
+        aux = " (auxiliary: a bound used by another chart, not a piece of K)" if self.auxiliary else ""
+        return f"chart {self.index}{aux}: {path}\n    {self.text()}"
 
     def _repr_latex_(self):
         lam = latex_fraction(self.lambda_) if self.lambda_ is not None else "?"
@@ -170,7 +183,8 @@ class BlowupChart:
                 "tau": [str(t) for t in self.tau], "where": self.where, "status": self.status,
                 "lambda": str(self.lambda_) if self.lambda_ is not None else None, "m": self.multiplicity,
                 "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
-                "method": self.method, "detail": self.detail}
+                "method": self.method, "detail": self.detail, "auxiliary": self.auxiliary,
+                "shift": str(self.shift)}
 
 
 @dataclass(frozen=True)
@@ -301,6 +315,37 @@ def _canonical_factor(f: Polynomial) -> Polynomial:
     exps = sorted(f.exponents, reverse=True)
     c = f.coefficient(exps[0])
     return Polynomial({e: v / c for e, v in f.terms.items()}, f.variables)
+
+
+def _subspace_centres(prob) -> list:
+    """Coordinate subspaces ``{u_S = 0}`` (2 ≤ |S| < d) that are valid centres for
+    a local problem: every generator homogeneous in the coordinates T outside S
+    (T a 0/1 vector in the kernel of the generators' exponent differences). The
+    scaling ``u_T ↦ t·u_T`` then preserves the ideal and the monomial prior, so a
+    point of the exceptional divisor with ``u_T ≠ 0`` has the same value as points
+    arbitrarily close to the fibre over the origin and, by lower semicontinuity,
+    is no worse than them: the least value over the whole divisor is the local one."""
+    import flint
+
+    d = prob.d
+    rows = []
+    for g in prob.gens:
+        exps = g.exponents
+        rows += [[a - b for a, b in zip(e, exps[0])] for e in exps[1:]]
+    if not rows:
+        return []
+    K, nullity = flint.fmpz_mat(rows).nullspace()
+    out = []
+    for c in range(nullity):
+        v = [int(K[r, c]) for r in range(d)]
+        nz = {x for x in v if x}
+        if len(nz) != 1:
+            continue
+        T = [j for j in range(d) if v[j]]
+        S = tuple(j for j in range(d) if not v[j])
+        if 2 <= len(S) < d and S not in out:
+            out.append(S)
+    return out
 
 
 class _Budget(Exception):
@@ -528,6 +573,58 @@ class _Engine:
                             f"near 0 (generators times powers of the unit {format_polynomial(den.terms, names)})")
                 yield prob.replace(gens=gens, steps=prob.steps + (step,))
 
+    def triangular(self, prob: _Prob) -> _Prob:
+        """Gaussian elimination on a variable occurring linearly: when ``v`` has
+        degree 1 in generators ``g_j = c_j·v + r_j`` and ``g_k = c_k·v + r_k`` and
+        ``c_j`` divides ``c_k``, replace ``g_k`` by ``g_k − (c_k/c_j)·g_j`` (same
+        ideal; v leaves g_k). Each pivot generator and variable is used once, so
+        this ends. For Σ_h a_h b_h^{2k−1} it gives the Vandermonde-triangular
+        basis (a_1 in one generator, a_2 in two, ...)."""
+        if prob.mode != "ideal" or len(prob.gens) < 2:
+            return prob
+        gens = list(prob.gens)
+        d = prob.d
+        names = prob.variables
+        done_gens, done_vars, steps = set(), set(), []
+
+        def split(g, v):
+            if max((e[v] for e in g.exponents), default=0) != 1:
+                return None
+            return Polynomial({tuple(x - (1 if j == v else 0) for j, x in enumerate(e)): c
+                               for e, c in g.terms.items() if e[v]}, names)
+
+        progress = True
+        while progress:
+            progress = False
+            for v in range(d):
+                if v in done_vars:
+                    continue
+                lin = {k: split(gens[k], v) for k in range(len(gens)) if k not in done_gens}
+                lin = {k: c for k, c in lin.items() if c is not None}
+                if len(lin) < 2:
+                    continue
+                for j in sorted(lin, key=lambda k: (lin[k].degree, len(lin[k]), k)):
+                    targets = []
+                    for k, ck in lin.items():
+                        if k == j:
+                            continue
+                        q, r = divmod(ck.flint, lin[j].flint)
+                        if r == 0:
+                            targets.append((k, Polynomial._from_flint(q, names)))
+                    if not targets:
+                        continue
+                    for k, q in targets:
+                        gens[k] = gens[k] - q * gens[j]
+                        steps.append(f"g{k + 1} ↦ g{k + 1} − ({q})·g{j + 1}")
+                    done_gens.add(j)
+                    done_vars.add(v)
+                    progress = True
+                    break
+        if not steps:
+            return prob
+        step = f"same ideal, eliminating variables that occur linearly: {'; '.join(steps)}"
+        return prob.replace(gens=tuple(g for g in gens if not g.is_zero()), steps=prob.steps + (step,))
+
     def improve(self, prob: _Prob, candidates):
         """Apply coordinate changes from ``candidates`` while each one makes more
         generators monomials or, failing that, lowers the total number of terms
@@ -589,9 +686,16 @@ class _Engine:
 
     # -- local problems --------------------------------------------------------------------------
     def local(self, prob: _Prob) -> _Val:
+        prob = self.triangular(prob)
         prob = self.improve(prob, self.factors)
         if isinstance(prob, _Val):
             return prob
+        v = self.lonely(prob)
+        if v is not None:
+            return v
+        v = self.dominant(prob)
+        if v is not None:
+            return v
         res = self.newton(prob)
         if res[0] == "exact":
             return self.leaf(prob, res[1], res[2], res[3])
@@ -608,7 +712,32 @@ class _Engine:
                 return self.leaf(new, res[1], res[2], res[3])
         if prob.depth >= self.max_depth:
             return self.open(prob, f"depth limit {self.max_depth} reached")
-        return self.blow_up(prob)
+        start, memo_start = len(self.leaves), len(self.memo)
+        val = self.blow_up(prob)
+        if val.exact:
+            return val
+        # the point blow-up left charts open: try the coordinate subspaces that are
+        # valid centres, keeping whichever attempt is better
+        for S in _subspace_centres(prob):
+            if self.over():
+                break
+            first = self.leaves[start:]
+            self._rollback(start, memo_start)
+            alt = self.blow_up(prob, S)
+            if alt.exact or (alt.ub is not None and (val.ub is None or alt.ub < val.ub)):
+                val = alt
+                if alt.exact:
+                    break
+                first = self.leaves[start:]
+            self._rollback(start, memo_start)
+            self.leaves += first
+        return val
+
+    def _rollback(self, start, memo_start):
+        """Forget the charts (and memo entries, which point at them) after ``start``."""
+        del self.leaves[start:]
+        for k in list(self.memo)[memo_start:]:
+            del self.memo[k]
 
     def newton(self, prob: _Prob):
         """("exact", val, method, detail) or ("open", bound, ..., degenerate face polynomials)."""
@@ -649,18 +778,26 @@ class _Engine:
         faces = [c.face.polynomial for c in rep.checks if c.status == DEGENERATE]
         return ("open", 1 / D.t, D.codimension, None, faces)
 
-    def blow_up(self, prob: _Prob) -> _Val:
+    def blow_up(self, prob: _Prob, centre=None) -> _Val:
+        """Blow up the origin, or the coordinate subspace ``{u_j = 0 : j in centre}``:
+        chart ``i`` (i in the centre) is ``u_j ↦ u_i u_j`` for the other j in the
+        centre, with Jacobian ``u_i^{s−1}`` (s = size of the centre); each chart is a
+        fibre problem along ``{u_i = 0}``. A subspace is used only when the problem
+        is homogeneous in the coordinates outside it (:func:`_subspace_centres`), so
+        that no point of the divisor is worse than those over the origin."""
         self.blowups += 1
         d = prob.d
         names = prob.variables
-        total = sum(Fraction(t) for t in prob.tau) + d - 1
+        S = list(range(d)) if centre is None else list(centre)
+        total = sum(Fraction(prob.tau[j]) for j in S) + len(S) - 1
         vals = []
-        for i in range(d):
-            subs = [_var(names[j], names) * (_var(names[i], names) if j != i else 1) for j in range(d)]
+        for i in S:
+            subs = [_var(names[j], names) * (_var(names[i], names) if j != i and j in S else 1) for j in range(d)]
             gens = tuple(g.compose(subs, names) for g in prob.gens)
             tau = tuple(total if j == i else prob.tau[j] for j in range(d))
-            maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in range(d) if j != i)
-            step = f"blow up ({', '.join(names)}) at 0, chart {names[i]}: {maps}"
+            maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in S if j != i)
+            what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
+            step = f"blow up ({', '.join(names[j] for j in S)}) {what}, chart {names[i]}: {maps}"
             vals.append(self.solve(_Prob(gens, prob.mode, tau, i, prob.steps + (step,), prob.depth + 1)))
         return _combine(vals)
 
@@ -670,6 +807,12 @@ class _Engine:
         if isinstance(prob, _Val):
             return prob
         if prob.mode == "ideal":
+            v = self.lonely(prob)
+            if v is not None:
+                return v
+            v = self.dominant(prob)
+            if v is not None:
+                return v
             v = self.separable(prob)
             if v is not None:
                 return v
@@ -677,6 +820,170 @@ class _Engine:
             if v is not None:
                 return v
         return self.bad_points(prob)
+
+    def lonely(self, prob: _Prob):
+        """Integrate out a variable ``v`` that occurs in one generator only, as
+        ``u^α·v`` (a monomial, ``τ_v = 0``), when every other generator is divisible
+        by ``u^α``: K = A·v² + B with A = u^{2α}, B = K_J ≤ C·A.
+
+        Over ``|v| < ε``, ``∫ (A v² + B)^{-z} dv`` is within constants (uniform in
+        z away from 1/2) of ``A^{-z}`` for z < 1/2 and of ``A^{-1/2} B^{1/2 - z}``
+        for z > 1/2, and points with ``v ≠ 0`` are dominated by ``v = 0``. With
+        ``μ = min_j (τ_j + 1)/(2 α_j)`` (the value of ``A`` alone):
+
+        - μ < 1/2: λ = μ, m = #{j attaining it};
+        - μ > 1/2: λ = 1/2 + λ', m = m', where (λ', m') is the value of the other
+          generators ``J`` with prior ``u^{τ − α}`` (exponents stay > −1).
+
+        μ = 1/2 is left to the other rules.
+        """
+        if prob.mode != "ideal" or len(prob.gens) < 2:
+            return None
+        d = prob.d
+        for k, g in enumerate(prob.gens):
+            if len(g) != 1:
+                continue
+            (e,) = g.exponents
+            for v in range(d):
+                if e[v] != 1 or v == prob.fibre or prob.tau[v] != 0:
+                    continue
+                rest = [h for i, h in enumerate(prob.gens) if i != k]
+                if any(x[v] for h in rest for x in h.exponents):
+                    continue
+                alpha = tuple(0 if j == v else e[j] for j in range(d))
+                if not all(all(x[j] >= alpha[j] for j in range(d)) for h in rest for x in h.exponents):
+                    continue
+                ratios = [(Fraction(prob.tau[j]) + 1) / (2 * alpha[j]) for j in range(d) if alpha[j]]
+                mu = min(ratios) if ratios else None
+                mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
+                name = prob.variables[v]
+                if mu is not None and mu < Fraction(1, 2):
+                    m = ratios.count(mu)
+                    return self.leaf(prob, _Val(mu, m, True, mu, m), f"integrate out {name}",
+                                     f"K = {mono}·{name}² + B with B ≤ C·{mono}: below 1/2 the {name}-integral is "
+                                     f"≍ ({mono})^(-z), λ = {mu}")
+                if mu == Fraction(1, 2):
+                    continue
+                tau = tuple(Fraction(prob.tau[j]) - alpha[j] for j in range(d))
+                step = (f"integrate out {name} (K = {mono}·{name}² + B, B ≤ C·{mono}): "
+                        f"λ = 1/2 + λ' of B with prior ×({mono})^(-1/2)")
+                start = len(self.leaves)
+                sub = self.solve(_Prob(tuple(rest), "ideal", tau, prob.fibre, prob.steps + (step,), prob.depth))
+                for j in range(start, len(self.leaves)):
+                    self.leaves[j] = dataclasses.replace(self.leaves[j], shift=self.leaves[j].shift + Fraction(1, 2))
+                if sub.exact:
+                    if sub.lam is None:
+                        return None  # B does not vanish: then A cannot either (B ≤ C·A fails); other rules
+                    val = _Val(sub.lam + Fraction(1, 2), sub.m, True, sub.lam + Fraction(1, 2), sub.m)
+                else:
+                    ub = None if sub.ub is None else sub.ub + Fraction(1, 2)
+                    val = _Val(None, 0, False, ub, sub.ubm)
+                return val
+        return None
+
+    def dominant(self, prob: _Prob):
+        """Every generator is divisible by ``u^α`` and ``μ = min_j (τ_j + 1)/(2α_j) < 1/2``.
+
+        Then K ≤ C·u^{2α} gives λ_p ≤ μ_p at every point p. Where some generator
+        ``u^α·h`` has h(p) ≠ 0, or ∂h/∂x_j(p) ≠ 0 for a coordinate ``x_j`` outside
+        ``u^α`` (so h is a coordinate there, independent of the u's), also
+        K ≥ c·u^{2α}h² and λ_p ≥ min(μ_p, 1/2) = μ_p with the same multiplicity:
+        (λ_p, m_p) = (μ_p, #{j attaining μ_p}). The points where every generator
+        fails this (finitely many rational points, or the rule does not apply)
+        are solved as local problems.
+        """
+        if prob.mode != "ideal":
+            return None
+        from .z3tools import real_zeros
+
+        d, i = prob.d, prob.fibre
+        alpha = tuple(min(_monomial_content(g)[j] for g in prob.gens) for j in range(d))
+        supp = [j for j in range(d) if alpha[j]]
+        if not supp or (i is not None and i not in supp):
+            return None
+        ratios = {j: (Fraction(prob.tau[j]) + 1) / (2 * alpha[j]) for j in supp}
+        mu = min(ratios.values())
+        if mu >= Fraction(1, 2):
+            return None
+        m = sum(1 for r in ratios.values() if r == mu)
+        hs = [_divide_monomial(g, alpha) for g in prob.gens]
+        others = [j for j in range(d) if j not in supp]
+        system = []
+        for h in hs:
+            system.append(h)
+            system += [h.derivative(j) for j in others]
+        system = [p for p in system if not p.is_zero()]
+        fixed = list(range(d)) if i is None else [i]
+        if i is None:
+            if not any(p.coefficient((0,) * d) for p in system):
+                return self.dominant_by_value(prob, alpha, supp, mu, m)
+            bad = []
+        else:
+            on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+            on = [p for p in on if not p.is_zero()]
+            if not on:
+                return None
+            bad = real_zeros(on, fix_zero=fixed, timeout=self.timeout)
+            if bad is None:
+                return None
+        mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
+        # a good point where every coordinate of u^α vanishes attains (μ, m)
+        zero_dim = len(set(supp) | set(fixed)) == d
+        origin = (Fraction(0),) * d
+        vals = []
+        if not (zero_dim and origin in bad):
+            vals.append(_Val(mu, m, True, mu, m))
+            self.leaf(prob, vals[0], "dominant generator",
+                      f"K ≍ {mono}·(h² + …) with h a coordinate transversal to {mono} "
+                      + (f"off {len(bad)} point(s)" if bad else "everywhere") + f": λ = {mu} (< 1/2), m = {m}")
+        names = prob.variables
+        for p in bad:
+            if self.over():
+                vals.append(self.open(prob, "budget exhausted"))
+                break
+            if any(p):
+                gens = tuple(g.shift(p) for g in prob.gens)
+                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
+                shift = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
+                                  for j in range(d) if p[j])
+                steps = prob.steps + (f"dominant generator fails here: {shift}",)
+            else:
+                gens, tau, steps = prob.gens, prob.tau, prob.steps + ("dominant generator fails at the origin",)
+            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
+        return _combine(vals)
+
+    def dominant_by_value(self, prob: _Prob, alpha, supp, mu, m):
+        """The local form of :meth:`dominant` when no ``h`` is a coordinate: a
+        generator ``u^α·h(x)`` with ``h`` free of the u's gives K ≥ c·u^{2α}·h(x)²,
+        whose value (product rule, disjoint variables) is ``min(μ, λ_x(h²))``; when
+        the local value of ``h`` alone is > μ, the local value is (μ, m)."""
+        d = prob.d
+        others = [j for j in range(d) if j not in supp]
+        names = tuple(prob.variables[j] for j in others)
+        tried = 0
+        for g in sorted(prob.gens, key=len):
+            h = _divide_monomial(g, alpha)
+            if any(e[j] for e in h.exponents for j in supp) or not others:
+                continue
+            tried += 1
+            if tried > 2:
+                break
+            hx = Polynomial({tuple(e[j] for j in others): c for e, c in h.terms.items()}, names)
+            mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
+            step = (f"lower bound K ≥ c·{mono}·h² with h = {hx}: the value is (μ, m) = ({mu}, {m}) "
+                    f"if h alone has λ > {mu}")
+            start, memo_start = len(self.leaves), len(self.memo)
+            sub = self.solve(_Prob((hx,), "ideal", tuple(prob.tau[j] for j in others), None,
+                                   prob.steps + (step,), prob.depth + 1))
+            if not (sub.exact and (sub.lam is None or sub.lam > mu)):
+                self._rollback(start, memo_start)
+                continue
+            for k in range(start, len(self.leaves)):
+                self.leaves[k] = dataclasses.replace(self.leaves[k], auxiliary=True)
+            return self.leaf(prob, _Val(mu, m, True, mu, m), "dominant generator",
+                             f"K ≤ C·{mono} and K ≥ c·{mono}·h² with λ(h²) = "
+                             f"{sub.lam if sub.lam is not None else '∞'} > {mu}: λ = {mu}, m = {m}")
+        return None
 
     def separable(self, prob: _Prob):
         """``g_k = u^c · P_k(x)`` with the ``P_k`` homogeneous in variables ``x``

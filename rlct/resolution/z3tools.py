@@ -120,14 +120,22 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
             e += term
         exprs.append(e)
     try:
-        G = sympy.groebner(exprs, *syms, order="lex")
+        # grevlex is the cheap order; a zero-dimensional basis converts to lex by FGLM
+        G = _within(timeout, lambda: sympy.groebner(exprs, *syms, order="grevlex"))
+        if G is None:
+            return None
+        if list(G.exprs) == [1]:
+            return []
+        if not G.is_zero_dimensional:
+            return None
+        G = _within(timeout, lambda: G.fglm("lex"))
+        if G is None:
+            return None
+        sols = _within(timeout, lambda: sympy.solve(list(G.exprs), syms, dict=True))
+        if sols is None:
+            return None
     except Exception:  # pragma: no cover - sympy failure: undecided
         return None
-    if list(G.exprs) == [1]:
-        return []
-    if not G.is_zero_dimensional:
-        return None
-    sols = sympy.solve(list(G.exprs), syms, dict=True)
     out = set()
     for sol in sols:
         if any(s not in sol for s in syms):
@@ -153,6 +161,36 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     if _other_zero(polys, fix_zero, sorted(out), timeout) is not False:
         return None
     return sorted(out)
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _within(seconds, fn):
+    """``fn()``, or None when it runs past ``seconds``. sympy's Gröbner bases have no
+    time limit of their own; in the main thread a real-time interval timer interrupts
+    them (elsewhere, where signals cannot be used, ``fn`` runs unbounded)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return fn()  # pragma: no cover - worker threads
+
+    def handler(signum, frame):
+        raise _Timeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    previous = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    except _Timeout:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if previous[0]:  # pragma: no cover - an outer timer: re-arm what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(previous[0] - seconds, 1e-3))
 
 
 def _other_zero(polys, fix_zero, points, timeout):
