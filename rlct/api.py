@@ -178,14 +178,18 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         reason = f"could not decide non-degeneracy of face {list(bad.face.vertices)}: {bad.reason}"
     else:
         reason = report.reason or "non-degeneracy undecided"
+    lower = None
     if blow is not None:
         reason += f"; blow-ups did not decide either ({blow.reason})"
+        lower = blow.lower_bound
         if blow.upper_bound is not None and blow.upper_bound < lam_bound:
             return RLCT(None, None, False, "blowup", upper_bound=blow.upper_bound,
                         upper_bound_multiplicity=blow.upper_bound_multiplicity, reason=reason,
-                        certificate=blow.certificate, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+                        certificate=blow.certificate, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau,
+                        lower_bound=lower)
     return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
-                reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
+                reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau,
+                lower_bound=lower)
 
 
 def _is_model(obj) -> bool:
@@ -263,4 +267,5 @@ def _blowup(K, *, ideal, at, prior, domain, variables, timeout, seconds, start):
         return RLCT(R.lambda_, R.multiplicity, True, "blowup", upper_bound=R.lambda_,
                     upper_bound_multiplicity=R.multiplicity, **common)
     return RLCT(None, None, False, "blowup", upper_bound=R.upper_bound,
-                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason, **common)
+                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason,
+                lower_bound=R.lower_bound, **common)

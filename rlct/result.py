@@ -169,6 +169,8 @@ class RLCT:
         A proven upper bound on λ (equal to λ when exact).
     upper_bound_multiplicity : int or None
         With ``upper_bound``: if λ equals the bound then m is at least this.
+    lower_bound : Fraction or None
+        A proven lower bound on λ (equal to λ when exact; None when none was proved).
     reason : str or None
         Why the result is not exact.
     certificate : object
@@ -201,6 +203,15 @@ class RLCT:
     seconds: float = field(default=0.0, compare=False, repr=False)
     point: tuple | None = field(default=None, compare=False, repr=False)
     tau: tuple | None = field(default=None, compare=False, repr=False)
+    lower_bound: Fraction | None = None
+
+    def __post_init__(self):
+        if self.exact and self.lower_bound is None:
+            object.__setattr__(self, "lower_bound", self.lambda_)
+
+    def _bounds(self) -> str:
+        lo = f"{self.lower_bound} <= " if self.lower_bound is not None else ""
+        return f"{lo}λ <= {self.upper_bound}"
 
     # -- tuple-like behaviour ---------------------------------------------------
     def __iter__(self):
@@ -230,14 +241,14 @@ class RLCT:
     def __repr__(self):
         if self.exact:
             return f"RLCT(λ={self.lambda_}, m={self.multiplicity}, exact, method={self.method!r})"
-        bound = f"λ<={self.upper_bound}" if self.upper_bound is not None else "λ unknown"
+        bound = self._bounds().replace(" ", "") if self.upper_bound is not None else "λ unknown"
         return f"RLCT({bound}, not exact, method={self.method!r}, reason={self.reason!r})"
 
     def __str__(self):
         if self.exact:
             head = f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
         else:
-            head = (f"λ <= {self.upper_bound} (not exact, {self.method}): {self.reason}"
+            head = (f"{self._bounds()} (not exact, {self.method}): {self.reason}"
                     if self.upper_bound is not None else f"undecided ({self.method}): {self.reason}")
         if self.certificate is not None:
             return head + "\n" + str(self.certificate)
@@ -248,14 +259,16 @@ class RLCT:
             return (rf"$\lambda = {latex_fraction(self.lambda_)},\ m = {self.multiplicity}$"
                     rf" (exact, {self.method})")
         if self.upper_bound is not None:
-            return rf"$\lambda \le {latex_fraction(self.upper_bound)}$ (not exact, {self.method})"
+            lo = rf"{latex_fraction(self.lower_bound)} \le " if self.lower_bound is not None else ""
+            return rf"${lo}\lambda \le {latex_fraction(self.upper_bound)}$ (not exact, {self.method})"
         return rf"undecided ({self.method})"
 
     def _repr_html_(self):
         if self.exact:
             return (f"<b>λ = {self.lambda_}</b>, m = {self.multiplicity} "
                     f"<i>(exact, {self.method})</i>")
-        return f"λ ≤ {self.upper_bound} <i>(not exact, {self.method}: {self.reason})</i>"
+        lo = f"{self.lower_bound} ≤ " if self.lower_bound is not None else ""
+        return f"{lo}λ ≤ {self.upper_bound} <i>(not exact, {self.method}: {self.reason})</i>"
 
     @classmethod
     def from_dict(cls, d: dict) -> "RLCT":
@@ -272,6 +285,7 @@ class RLCT:
         return cls(lambda_=frac(d.get("lambda")), multiplicity=d.get("m"), exact=bool(d["exact"]),
                    method=d["method"], upper_bound=frac(d.get("upper_bound")),
                    upper_bound_multiplicity=d.get("upper_bound_m"), reason=d.get("reason"),
+                   lower_bound=frac(d.get("lower_bound")),
                    seconds=d.get("seconds", 0.0),
                    point=tuple(map(Fraction, d["point"])) if d.get("point") is not None else None,
                    tau=tuple(map(Fraction, d["tau"])) if d.get("tau") is not None else None)
@@ -285,6 +299,7 @@ class RLCT:
             "method": self.method,
             "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
             "upper_bound_m": self.upper_bound_multiplicity,
+            "lower_bound": str(self.lower_bound) if self.lower_bound is not None else None,
             "reason": self.reason,
             "polynomial": str(self.polynomial) if self.polynomial is not None else None,
             "certificate": self.certificate.to_dict() if hasattr(self.certificate, "to_dict") else None,

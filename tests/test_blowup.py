@@ -193,3 +193,42 @@ def test_blowup_never_contradicts_newton_on_nondegenerate_rows():
         arg = dict(ideal=case["ideal"]) if "ideal" in case else dict(K=case["K"])
         R = blowup_resolution(**arg, **kw)
         assert R.exact and (R.lambda_, R.multiplicity) == (Fraction(case["lambda"]), case["m"]), case["id"]
+
+
+def test_lower_bound_from_a_sub_ideal():
+    # tanh H = 4 (λ = 1, m = 2; Aoyagi) is not decided within a small budget; K ≥ g1² with
+    # g1 = Σ a_h b_h a non-degenerate quadratic form, whose λ(g1²) is 1/2 (hand computation)
+    R = blowup_resolution(ideal=tanh_ideal(4), seconds=3)
+    assert not R.exact
+    assert R.lower_bound == Fraction(1, 2) <= TANH[4][0] <= R.upper_bound
+    assert "g1" in R.lower_bound_reason and "1/2 <= λ" in str(R)
+    res = rlct.rlct(ideal=tanh_ideal(4), budget=3, method="blowup")
+    assert res.lower_bound == Fraction(1, 2) and "1/2 <= λ <= 1" in str(res)
+    assert rlct.RLCT.from_dict(res.to_dict()).lower_bound == Fraction(1, 2)
+
+
+def test_lower_bound_without_generators_is_one_over_the_order():
+    # K given expanded: λ ≥ lct_C(K) ≥ 1/ord(K) (Saito 2007; Kollár 1997, 8.14). RRR (2,1,1,1)'s
+    # K at its true point has order 2 and λ = 1 (Aoyagi & Watanabe 2005)
+    from rlct.models import ReducedRankRegression
+
+    model = ReducedRankRegression(2, 1, 1, 1)
+    R = blowup_resolution(model.kl(), at=model.at(), seconds=3)
+    if not R.exact:
+        assert R.lower_bound == Fraction(1, 2) and "ord" in R.lower_bound_reason
+        assert R.lower_bound <= 1 <= R.upper_bound
+
+
+def test_bounds_that_meet_decide(monkeypatch):
+    # when the sub-ideal's (λ, m) equals the charts' upper bound and its multiplicity, (λ, m) is
+    # squeezed: λ_J ≤ λ ≤ ub, and at equality m ≤ m_J and m ≥ the bound's multiplicity
+    import rlct.resolution.blowup as B
+
+    first = blowup_resolution(ideal=tanh_ideal(4), seconds=1)
+    assert not first.exact
+    ub, ubm = first.upper_bound, first.upper_bound_multiplicity
+    monkeypatch.setattr(B, "_lower_bound", lambda *a: (ub, ubm, "stub"))
+    R = blowup_resolution(ideal=tanh_ideal(4), seconds=1)
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, ub, ubm) and R.reason is None
+    monkeypatch.setattr(B, "_lower_bound", lambda *a: (ub, ubm + 1, "stub"))
+    assert not blowup_resolution(ideal=tanh_ideal(4), seconds=1).exact

@@ -83,6 +83,14 @@ class _Val:
         return _Val(None, 0, True)
 
 
+def _interval(lower, upper) -> str:
+    """``"1/2 <= λ <= 1"``, ``"λ <= 1"`` or ``"λ undecided"``."""
+    text = "λ" if lower is None else f"{lower} <= λ"
+    if upper is not None:
+        text += f" <= {upper}"
+    return text if (lower is not None or upper is not None) else "λ undecided"
+
+
 def _combine(vals) -> _Val:
     vals = list(vals)
     exact = all(v.exact for v in vals)
@@ -200,6 +208,7 @@ class BlowupResolution:
     exact : bool
     lambda_, multiplicity : exact values (None when not exact)
     upper_bound, upper_bound_multiplicity : the best proven upper bound
+    lower_bound, lower_bound_reason : a proven lower bound (λ itself when exact) and its proof
     blowups, depth, memo_hits : int
         Size of the search.
     reason : str or None
@@ -221,6 +230,8 @@ class BlowupResolution:
     reason: str | None = None
     seconds: float = field(default=0.0, compare=False)
     coordinates: tuple | None = None
+    lower_bound: Fraction | None = None
+    lower_bound_reason: str | None = None
 
     @property
     def open_charts(self) -> tuple:
@@ -230,7 +241,9 @@ class BlowupResolution:
         head = (f"blow-up resolution of K = {self.polynomial}: {self.blowups} blow-ups, {len(self.charts)} charts, "
                 f"depth {self.depth}, {self.memo_hits} repeated charts; ")
         head += (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
-                 else f"λ <= {self.upper_bound} (not exact: {self.reason})")
+                 else f"{_interval(self.lower_bound, self.upper_bound)} (not exact: {self.reason})")
+        if self.lower_bound_reason and self.lower_bound_reason != "exact":
+            head += f"; lower bound: {self.lower_bound_reason}"
         rows = [head]
         if self.coordinates:
             rows.append("local coordinates: " + "; ".join(self.coordinates))
@@ -238,7 +251,8 @@ class BlowupResolution:
         return "\n".join(rows)
 
     def __repr__(self):
-        v = f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact else f"λ <= {self.upper_bound}, not exact"
+        v = (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
+             else f"{_interval(self.lower_bound, self.upper_bound)}, not exact")
         return f"<BlowupResolution: {len(self.charts)} charts, {self.blowups} blow-ups, {v}>"
 
     def to_dict(self) -> dict:
@@ -246,6 +260,8 @@ class BlowupResolution:
                 "lambda": str(self.lambda_) if self.lambda_ is not None else None, "m": self.multiplicity,
                 "upper_bound": str(self.upper_bound) if self.upper_bound is not None else None,
                 "blowups": self.blowups, "depth": self.depth, "memo_hits": self.memo_hits,
+                "lower_bound": str(self.lower_bound) if self.lower_bound is not None else None,
+                "lower_bound_reason": self.lower_bound_reason,
                 "reason": self.reason, "charts": [c.to_dict() for c in self.charts]}
 
 
@@ -367,6 +383,11 @@ class _Engine:
         self.out_of_budget = False
 
     # -- bookkeeping --------------------------------------------------------------------
+    def step_timeout(self) -> float:
+        """Seconds for one exact decision (z3, a Gröbner basis): the per-step
+        ``timeout``, but no more than what is left of the budget (at least 0.1 s)."""
+        return min(self.timeout, max(0.1, self.deadline - time.perf_counter()))
+
     def over(self) -> bool:
         if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
             self.out_of_budget = True
@@ -753,10 +774,10 @@ class _Engine:
         budget = max(0.5, min(20.0, self.deadline - time.perf_counter()))
         zero = (0,) * prob.d
         if prob.mode == "ideal":
-            rep = run_checks(P, mode="ideal", generators=list(prob.gens), signs=zero, timeout=self.timeout,
+            rep = run_checks(P, mode="ideal", generators=list(prob.gens), signs=zero, timeout=self.step_timeout(),
                              budget=budget, first=(D.face,))
         else:
-            rep = run_checks(P, mode="nonnegative", signs=zero, timeout=self.timeout, budget=budget, first=(D.face,))
+            rep = run_checks(P, mode="nonnegative", signs=zero, timeout=self.step_timeout(), budget=budget, first=(D.face,))
         if rep.status == NONDEGENERATE:
             return ("exact", _Val(1 / D.t, D.codimension, True, 1 / D.t, D.codimension), "newton",
                     f"non-degenerate; t = {D.t}, principal face of codimension {D.codimension}")
@@ -764,7 +785,7 @@ class _Engine:
             f = prob.gens[0]
             Pf = NewtonPolyhedron(f)
             Df = Pf.distance(prob.tau)
-            rf = run_checks(Pf, mode="singular", signs=zero, timeout=self.timeout, budget=budget, first=(Df.face,))
+            rf = run_checks(Pf, mode="singular", signs=zero, timeout=self.step_timeout(), budget=budget, first=(Df.face,))
             if rep.status == DEGENERATE and rf.status == NONDEGENERATE and 1 / (2 * Df.t) != Fraction(1, 2):
                 # f changes sign: its smooth zeros on the torus give the pole 1/2 of
                 # order 1; the toric divisors give 1/(2t) with the codimension.
@@ -923,7 +944,7 @@ class _Engine:
             on = [p for p in on if not p.is_zero()]
             if not on:
                 return None
-            bad = real_zeros(on, fix_zero=fixed, timeout=self.timeout)
+            bad = real_zeros(on, fix_zero=fixed, timeout=self.step_timeout())
             if bad is None:
                 return None
         mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
@@ -1067,7 +1088,7 @@ class _Engine:
                     nonzero = [j for j in rel if j not in S]
                     ok = exists_point(d, zero=zero, nonzero=nonzero, vanish=[others[t] for t in T],
                                       nonvanish=[others[t] for t in range(len(others)) if t not in T],
-                                      timeout=self.timeout)
+                                      timeout=self.step_timeout())
                     if ok is None:
                         return None
                     if not ok:
@@ -1075,7 +1096,7 @@ class _Engine:
                     if T:
                         bad = jacobian_degenerate(d, zero=zero, nonzero=nonzero, fs=[others[t] for t in T],
                                                   nonvanish=[others[t] for t in range(len(others)) if t not in T],
-                                                  timeout=self.timeout)
+                                                  timeout=self.step_timeout())
                         if bad is None or bad:
                             return None  # not transversal somewhere (or undecided): other rules
                     patterns.append((tuple(zero), T))
@@ -1130,7 +1151,7 @@ class _Engine:
             system = strict + [strict[0].derivative(j) for j in range(d) if j != i]
         names = prob.variables
         on_fibre = [Polynomial({e: v for e, v in g.terms.items() if e[i] == 0}, names) for g in system]
-        pts = real_zeros(on_fibre, fix_zero=[i], timeout=self.timeout)
+        pts = real_zeros(on_fibre, fix_zero=[i], timeout=self.step_timeout())
         if pts is None:
             return self.open(prob, "the strict transform vanishes on a positive-dimensional set of the divisor "
                                    "(or at irrational points) that no rule resolves")
@@ -1205,6 +1226,7 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
     loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
     Kl = loc.polynomial
     eng = _Engine(seconds, max_charts, max_depth, timeout)
+    lower = None
     if any(loc.signs):
         val = _Val(None, 0, False, None)
         reason = "blow-ups on a domain with boundary are not implemented"
@@ -1219,8 +1241,50 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
             n = sum(1 for c in eng.leaves if not c.exact)
             reason = (f"{n} of {len(eng.leaves)} charts open"
                       + (" (budget exhausted)" if eng.out_of_budget else ""))
+            lower = _lower_bound(root, Kl, max(eng.deadline - time.perf_counter(), 0.1 * seconds),
+                                 max_charts, max_depth, timeout)
+            if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
+                    and lower[1] == val.ubm):
+                # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
+                val = _Val(val.ub, val.ubm, True, val.ub, val.ubm)
+                reason = None
+                lower = (lower[0], lower[1], lower[2] + f"; it equals the upper bound ({val.ubm} at λ = {val.ub} "
+                                                         f"from the charts), so (λ, m) = ({val.ub}, {val.ubm})")
+    exact = val.exact and val.lam is not None
+    if exact and (lower is None or lower[0] != val.lam):
+        lower = (val.lam, val.m, "exact")
     return BlowupResolution(
-        Kl, loc.tau, tuple(eng.leaves), val.exact and val.lam is not None,
+        Kl, loc.tau, tuple(eng.leaves), exact,
         val.lam if val.exact else None, val.m if val.exact else None,
         val.lam if val.exact else val.ub, val.m if val.exact else (val.ubm if val.ub is not None else None),
-        eng.blowups, eng.depth, eng.memo_hits, reason, time.perf_counter() - eng.start, loc.coordinates)
+        eng.blowups, eng.depth, eng.memo_hits, reason, time.perf_counter() - eng.start, loc.coordinates,
+        lower[0] if lower else None, lower[2] if lower else None)
+
+
+def _lower_bound(root: _Prob, K: Polynomial, seconds, max_charts, max_depth, timeout):
+    """A proven lower bound on λ: ``(λ_J, m_J, why)`` or None.
+
+    A sub-ideal J ⊆ I (a subset of the generators) has K_J ≤ K, hence λ_J ≤ λ
+    and, when they are equal, m ≤ m_J. Single generators and all-but-one subsets
+    are tried, each with a share of ``seconds``. Without generators (or when
+    none is decided), λ ≥ lct_C(K) ≥ 1/ord₀(K) for a prior with nonnegative
+    exponents (the real threshold is at least the complex one, Saito 2007; the
+    complex one is at least 1/multiplicity, Kollár 1997, Prop. 8.14)."""
+    best = None
+    if root.mode == "ideal" and len(root.gens) > 1:
+        r = len(root.gens)
+        subsets = [(k,) for k in range(r)]
+        if r >= 3:
+            subsets += [tuple(j for j in range(r) if j != k) for k in range(r)]
+        share = max(seconds / len(subsets), 0.2)
+        for ks in subsets:
+            eng = _Engine(share, max_charts, max_depth, timeout)
+            v = eng.solve(root.replace(gens=tuple(root.gens[k] for k in ks)))
+            if v.exact and v.lam is not None and (best is None or (v.lam, -v.m) > (best[0], -best[1])):
+                names = ", ".join(f"g{k + 1}" for k in ks)
+                best = (v.lam, v.m, f"λ(<{names}>) = {v.lam} (m = {v.m}) by blow-ups; a sub-ideal has K_J ≤ K, "
+                                    f"so λ ≥ {v.lam}")
+    if best is None and all(Fraction(t) >= 0 for t in root.tau):
+        order = min(sum(e) for e in K.exponents)
+        best = (Fraction(1, order), None, f"λ ≥ lct_C(K) ≥ 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, 8.14)")
+    return best
