@@ -46,9 +46,9 @@ def main(argv=None):
     for H in (1, 2, 3, 4):
         examples.append((f"tanh H={H}", dict(ideal=tanh_ideal(H)), tanh[H]))
 
-    fmt = "{:<26} {:>4} {:>8} {:>7} {:>6} {:>9} {:<10} {:<8} {:<8}"
-    print(fmt.format("example", "vars", "blowups", "charts", "depth", "median s", "λ (bound)", "m", "decided"))
-    print("-" * 96)
+    fmt = "{:<26} {:>4} {:>8} {:>7} {:>6} {:>9} {:<14} {:<3} {:<8}"
+    print(fmt.format("example", "vars", "blowups", "charts", "depth", "median s", "λ (bounds)", "m", "decided"))
+    print("-" * 100)
     for name, arg, (lam, m) in examples:
         times, R = [], None
         reps = args.repeat
@@ -63,7 +63,7 @@ def main(argv=None):
             verdict = "WRONG"
         else:
             verdict = "yes" if ok else "no"
-        shown = str(R.lambda_) if R.exact else f"<= {R.upper_bound}"
+        shown = str(R.lambda_) if R.exact else f"[{R.lower_bound}, {R.upper_bound}]"
         print(fmt.format(name, R.polynomial.nvars, R.blowups, len(R.charts), R.depth,
                          f"{statistics.median(times):.3f}", shown, str(R.multiplicity if R.exact else "?"),
                          verdict + ("" if R.exact else " (λ=%s)" % lam)))

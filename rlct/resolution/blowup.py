@@ -17,30 +17,49 @@ arithmetic):
    factors of a generator that do not vanish at the origin (units); remove the
    terms of a generator divisible by another generator that is a monomial (the
    ideal does not change); a K that is ``c·Π f^{2e}`` becomes the ideal ``<Π f^e>``.
+   In a local problem, *triangulate*: where a variable occurs linearly in two
+   generators and one coefficient divides the other, eliminate it from the second
+   (same ideal; for Σ a_h b_h^{2k−1} this is the Vandermonde-triangular basis).
 2. *Coordinate changes*: a factor ``c·u_k + q`` (``q`` free of ``u_k``) of a
    generator, or of a degenerate face polynomial, with ``u_k`` unweighted
    (``τ_k = 0``) becomes a coordinate: ``u_k ↦ (u_k − q)/c`` is a polynomial
    automorphism with constant Jacobian (e.g. (w1+w2)² + w2⁴ with
    ``w1 ↦ w1 − w2``: λ = 3/4, Lin 2011 Remark 4.19).
-3. *Newton* (local problems): if every compact face is real non-degenerate
+3. *Integrate out a lonely variable*: a variable ``v`` occurring only in one
+   generator ``u^α·v``, every other generator divisible by ``u^α``: with μ the
+   value of ``u^{2α}``, λ = μ when μ < 1/2, and λ = 1/2 + λ' when μ > 1/2, λ' the
+   value of the other generators with prior ``u^{τ−α}`` (:meth:`_Engine.lonely`).
+4. *Dominant generator*: every generator divisible by ``u^α`` with μ < 1/2, and
+   some ``u^α·h`` with h a coordinate transversal to the u's: λ = μ there; the
+   finitely many points where no generator is such are solved locally, where a
+   generator ``u^α·h(x)`` whose h alone has λ > μ also settles it
+   (:meth:`_Engine.dominant`).
+5. *Newton* (local problems): if every compact face is real non-degenerate
    (for ideals: the face ideals have no zero on the torus; for one generator
    ``f``: ``f_γ`` has no singular point on the torus, Lin 2011 Thm 4.18 with
    ``λ(f²) = 1/(2 t_τ(f))``), λ = 1/t and m = the codimension of the principal face.
-4. *Factor arrangement* (fibre problems whose generators are products of
+6. *Factor arrangement* (fibre problems whose generators are products of
    factors): at a point ``p`` of the divisor, let S be the coordinates and T the
    other factors vanishing at p. When the differentials of ``u_S`` and ``f_T``
    are independent at every such point (checked with z3), they are part of a
    coordinate system, the ideal is monomial in them and the local (λ, m) is its
    Newton value; the chart's value is the least over the vanishing patterns that
    occur (each occurrence decided by z3).
-5. *Finitely many bad points* (fibre problems): where the strict transform
+7. *Finitely many bad points* (fibre problems): where the strict transform
    vanishes at finitely many rational points of the divisor (Gröbner basis,
    sympy), translate to each and recurse; everywhere else the pull-back is
    ``u^a · unit`` and the chart origin dominates (every stratum of the divisor
    passes arbitrarily close to it).
-6. *Blow up* the origin of a local problem (the coordinates K involves): chart
+8. *Blow up* the origin of a local problem (the coordinates K involves): chart
    ``i`` is ``u_j ↦ u_i u_j`` (``j ≠ i``), with Jacobian ``u_i^{n−1}``; each chart is
-   a fibre problem along ``{u_i = 0}``.
+   a fibre problem along ``{u_i = 0}``. When that leaves charts open, blow up a
+   coordinate subspace instead, one along whose complement the ideal is
+   homogeneous (e.g. the b-subspace of Σ a_h b_h^{2k−1}, which is linear in a;
+   Watanabe's route for these networks), and keep the better attempt.
+
+When the charts do not decide, a *lower bound* comes from a sub-ideal J (a subset
+of the generators: K_J ≤ K, so λ_J ≤ λ, and m ≤ m_J at equality) or from
+λ ≥ 1/ord₀(K); if it meets the charts' upper bound in λ and m, (λ, m) is decided.
 
 Problems equal up to a permutation of the variables are solved once (memo).
 Whatever no rule decides within the budget is returned as an *open* chart with
