@@ -6,8 +6,10 @@ Each function returns an :class:`rlct.RLCT` with ``method="formula"``: λ as a
 its inequalities evaluated) and the citation. λ and m are for K, in
 Watanabe's convention (``∫ e^{-nK} φ ≍ C n^{-λ} (log n)^{m-1}``).
 
-:func:`catalogue` lists what is here:
+:func:`catalogue` lists what is here.
 
+Examples
+--------
 >>> from rlct import known
 >>> [entry.name for entry in known.catalogue()][:4]
 ['regular', 'normal_crossing', 'reduced_rank_regression', 'deep_linear_network']

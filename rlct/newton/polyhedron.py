@@ -344,6 +344,8 @@ class NewtonPolyhedron:
     def compact_faces(self) -> tuple:
         """All compact faces, by decreasing dimension (computed once, on demand).
 
+        Examples
+        --------
         >>> [f.dimension for f in NewtonPolyhedron("w1**2 + w2**2").compact_faces]
         [1, 0, 0]
         """
@@ -391,6 +393,8 @@ class NewtonPolyhedron:
         weight : sequence of non-negative rationals
             A strictly positive weight gives a compact face.
 
+        Examples
+        --------
         >>> NewtonPolyhedron("(w1 + w2)**2 + w2**4").face([1, 1]).polynomial
         Polynomial('w1**2 + 2*w1*w2 + w2**2', variables=('w1', 'w2'))
         """
