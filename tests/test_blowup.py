@@ -232,3 +232,16 @@ def test_bounds_that_meet_decide(monkeypatch):
     assert (R.exact, R.lambda_, R.multiplicity) == (True, ub, ubm) and R.reason is None
     monkeypatch.setattr(B, "_lower_bound", lambda *a: (ub, ubm + 1, "stub"))
     assert not blowup_resolution(ideal=tanh_ideal(4), seconds=1).exact
+
+
+@pytest.mark.parametrize("gens", [["a1*b1 + a2*b2", "a1*b1**2 + a2*b2**2"],
+                                  ["a1*b1 + 2*a2*b2", "-2*a1*b1**2 + 2*a2*b2**2"],
+                                  ["a1*b1 + a2*b2", "a1*b1**2 + a2*b2**2", "a1*b1**3 + a2*b2**3"]])
+def test_given_basis_is_tried_when_the_triangular_one_leaves_charts_open(gens):
+    # Hand computation for <a1 b1 + a2 b2, a1 b1² + a2 b2²> (the others alike): blow up the
+    # b-subspace (linear in a); in chart b1 (b2 = b1 c, Jacobian b1), a1 ↦ a1 − a2 c gives
+    # <b1 a1, b1² a2 c(c − 1)>; integrating out a1 adds 1/2 to the value of b1⁴a2²c²(c−1)², which
+    # is 1/4 at c = 0 (m = 1): λ = 3/4, m = 1. A differential test found the triangular basis alone
+    # leaving these open; the engine now also tries the generators as given.
+    R = blowup_resolution(ideal=gens, seconds=20)
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(3, 4), 1)

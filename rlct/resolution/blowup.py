@@ -726,7 +726,27 @@ class _Engine:
 
     # -- local problems --------------------------------------------------------------------------
     def local(self, prob: _Prob) -> _Val:
-        prob = self.triangular(prob)
+        """A local problem: first with the triangular basis; when that changes the
+        generators and leaves charts open, also with the generators as given (each
+        basis suits some ideals: the triangular one tanh H = 3, the given one
+        <a1 b1 + a2 b2, a1 b1² + a2 b2²>), keeping the better attempt."""
+        tri = self.triangular(prob)
+        if tri is prob:
+            return self._local(prob)
+        start, memo_start = len(self.leaves), len(self.memo)
+        val = self._local(tri)
+        if val.exact or self.over():
+            return val
+        first = self.leaves[start:]
+        self._rollback(start, memo_start)
+        alt = self._local(prob)
+        if alt.exact or (alt.ub is not None and (val.ub is None or alt.ub < val.ub)):
+            return alt
+        self._rollback(start, memo_start)
+        self.leaves += first
+        return val
+
+    def _local(self, prob: _Prob) -> _Val:
         prob = self.improve(prob, self.factors)
         if isinstance(prob, _Val):
             return prob
