@@ -80,14 +80,30 @@ def test_tanh_three_certificate():
     assert all(c.shift == Fraction(1, 2) for c in pieces)
 
 
-def test_tanh_four_is_reported_honestly():
-    # λ = 1, m = 2 (Aoyagi); with a small budget the engine may not decide it: it must say so
+@pytest.mark.slow
+def test_tanh_four():
+    # H = 4 (λ = 1, m = 2: Aoyagi's formula with i = 2; a perfect square, so m = 2). Decided by the
+    # μ = 1/2 "sandwich": K ≥ u^{2α}h² and K ≤ C·u^{2α}(h² + u_j²), both (1/2, # + 1)
+    R = blowup_resolution(ideal=tanh_ideal(4), seconds=240)
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, *TANH[4])
+    assert any(c.method == "sandwich" for c in R.charts)
+
+
+def test_tanh_four_within_a_small_budget_is_reported_honestly():
     R = blowup_resolution(ideal=tanh_ideal(4), seconds=5)
-    if R.exact:  # pragma: no cover - when the engine decides it, it must be right
+    if R.exact:  # pragma: no cover - when the engine decides it in time, it must be right
         assert (R.lambda_, R.multiplicity) == TANH[4]
     else:
         assert R.upper_bound >= TANH[4][0]
         assert R.open_charts and "open" in R.reason
+
+
+def test_sandwich_at_one_half():
+    # <x(y + z²), x²(z + w³)>: with y' = y + z², z' = z + w³ it is the monomial ideal <x y', x² z'>,
+    # whose Newton polyhedron (vertices (2,2,0), (4,0,2) in x, y', z') meets t(1,1,1) at t = 2 on
+    # the faces x = 2 and x + y' = 4: (1/2, 2) (hand computation)
+    R = blowup_resolution(ideal=["x*(y + z**2)", "x**2*(z + w**3)"])
+    assert (R.exact, R.lambda_, R.multiplicity) == (True, Fraction(1, 2), 2)
 
 
 def test_integrating_out_a_lonely_variable():

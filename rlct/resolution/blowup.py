@@ -33,7 +33,10 @@ arithmetic):
    some ``u^α·h`` with h a coordinate transversal to the u's: λ = μ there; the
    finitely many points where no generator is such are solved locally, where a
    generator ``u^α·h(x)`` whose h alone has λ > μ also settles it
-   (:meth:`_Engine.dominant`).
+   (:meth:`_Engine.dominant`). At μ = 1/2 exactly, a generator ``u^α·h`` and a
+   coordinate ``u_j`` attaining μ that divides every other generator beyond u^α give
+   K ≥ u^{2α}h² and K ≤ C·u^{2α}(h² + u_j²), both (1/2, # + 1) where h is a
+   transversal coordinate (:meth:`_Engine.sandwich`; tanh H = 4).
 5. *Newton* (local problems): if every compact face is real non-degenerate
    (for ideals: the face ideals have no zero on the torus; for one generator
    ``f``: ``f_γ`` has no singular point on the torus, Lin 2011 Thm 4.18 with
@@ -963,7 +966,9 @@ class _Engine:
             return None
         ratios = {j: (Fraction(prob.tau[j]) + 1) / (2 * alpha[j]) for j in supp}
         mu = min(ratios.values())
-        if mu >= Fraction(1, 2):
+        if mu == Fraction(1, 2):
+            return self.sandwich(prob, alpha, supp, ratios)
+        if mu > Fraction(1, 2):
             return None
         m = sum(1 for r in ratios.values() if r == mu)
         hs = [_divide_monomial(g, alpha) for g in prob.gens]
@@ -1011,6 +1016,87 @@ class _Engine:
                 gens, tau, steps = prob.gens, prob.tau, prob.steps + ("dominant generator fails at the origin",)
             vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
         return _combine(vals)
+
+    def sandwich(self, prob: _Prob, alpha, supp, ratios):
+        """The case μ = 1/2 of :meth:`dominant`, where the multiplicity needs more.
+
+        Take a generator ``g0 = u^α·h`` and a coordinate ``u_j`` attaining μ such that
+        every other generator is divisible by ``u^α·u_j``. Where h is a coordinate
+        transversal to the u's, K ≥ u^{2α}h² and K ≤ C·u^{2α}(h² + u_j²); both
+        bounds have the value (1/2, # + 1) where h and the u's vanish (Newton
+        polygon of the monomial ideal <u^α h, u^α u_j>: the vertex (2α_j, 2) is hit
+        at t = 2), and (1/2, #) where h ≠ 0. The finitely many points where h is not
+        transversal are solved as local problems; at the origin of a local
+        problem, a generator ``u^α·h(x)`` whose h alone has λ > 1/2 gives (1/2, #).
+        """
+        from .z3tools import _other_zero, real_zeros
+
+        d, i = prob.d, prob.fibre
+        att = [j for j in supp if ratios[j] == Fraction(1, 2)]
+        m = len(att)
+        half = Fraction(1, 2)
+        others = [j for j in range(d) if j not in supp]
+        if any(prob.tau[k] for k in others):
+            return None  # h would carry a prior weight: the bounds below assume none
+        mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
+        for k0, g0 in sorted(enumerate(prob.gens), key=lambda kg: len(kg[1])):
+            rest = [g for k, g in enumerate(prob.gens) if k != k0]
+            js = [j for j in att if all(all(e[j] > alpha[j] for e in g.exponents) for g in rest)]
+            if not js:
+                continue
+            j = js[0]
+            h = _divide_monomial(g0, alpha)
+            system = [p for p in [h] + [h.derivative(k) for k in others] if not p.is_zero()]
+            # where every coordinate attaining μ vanishes (and the divisor): the deepest points
+            E = sorted(set(att) | ({i} if i is not None else set()))
+            if i is None:
+                if h.coefficient((0,) * d):
+                    return self.leaf(prob, _Val(half, m, True, half, m), "monomial", f"K = {mono}·unit")
+                if any(p.coefficient((0,) * d) for p in system):
+                    return self.leaf(prob, _Val(half, m + 1, True, half, m + 1), "sandwich",
+                                     f"K ≥ {mono}·h², K ≤ C·{mono}·(h² + {prob.variables[j]}²) with h = {h} "
+                                     f"a coordinate: both (1/2, {m + 1})")
+                return None
+            on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+            on = [p for p in on if not p.is_zero()]
+            if not on:
+                return None
+            bad = real_zeros(on, fix_zero=[i], timeout=self.step_timeout())
+            if bad is None:
+                return None
+            bad_E = [p for p in bad if all(p[k] == 0 for k in E)]
+            hE = Polynomial({e: c for e, c in h.terms.items() if not any(e[k] for k in E)}, h.variables)
+            if hE.is_zero():
+                good_zero = len(E) < d or not bad_E
+            else:
+                good_zero = _other_zero([hE], E, bad_E, self.step_timeout())
+                if good_zero is None:
+                    return None
+            vals = []
+            if good_zero:
+                vals.append(_Val(half, m + 1, True, half, m + 1))
+                detail = (f"K ≥ {mono}·h², K ≤ C·{mono}·(h² + {prob.variables[j]}²) with h = {h} transversal "
+                          f"off {len(bad)} point(s): (1/2, {m + 1}) where h = 0")
+            elif len(E) < d or not bad_E:
+                vals.append(_Val(half, m, True, half, m))
+                detail = f"K ≍ {mono} where h = {h} ≠ 0; h has no transversal zero over the origin: (1/2, {m})"
+            else:
+                detail = ""
+            if vals:
+                self.leaf(prob, vals[0], "sandwich", detail)
+            names = prob.variables
+            for p in bad:
+                if self.over():
+                    vals.append(self.open(prob, "budget exhausted"))
+                    break
+                gens = tuple(g.shift(p) for g in prob.gens)
+                tau = tuple(0 if p[k] else prob.tau[k] for k in range(d))
+                shift = ", ".join(f"{names[k]} ↦ {names[k]} {'+' if p[k] > 0 else '-'} {abs(p[k])}"
+                                  for k in range(d) if p[k]) or "at the origin of the chart"
+                vals.append(self.solve(_Prob(gens, prob.mode, tau, None,
+                                             prob.steps + (f"h = {h} not transversal here: {shift}",), prob.depth + 1)))
+            return _combine(vals)
+        return None
 
     def dominant_by_value(self, prob: _Prob, alpha, supp, mu, m):
         """The local form of :meth:`dominant` when no ``h`` is a coordinate: a
