@@ -224,7 +224,7 @@ def test_lower_bound_from_a_sub_ideal():
 
 
 def test_lower_bound_without_generators_is_one_over_the_order():
-    # K given expanded: λ ≥ lct_C(K) ≥ 1/ord(K) (Saito 2007; Kollár 1997, 8.14). RRR (2,1,1,1)'s
+    # K given expanded: λ ≥ lct_C(K) ≥ 1/ord(K) (Saito 2007; Kollár 1997, §8). RRR (2,1,1,1)'s
     # K at its true point has order 2 and λ = 1 (Aoyagi & Watanabe 2005)
     from rlct.models import ReducedRankRegression
 

@@ -1394,7 +1394,7 @@ def _lower_bound(root: _Prob, K: Polynomial, seconds, max_charts, max_depth, tim
     are tried, each with a share of ``seconds``. Without generators (or when
     none is decided), λ ≥ lct_C(K) ≥ 1/ord₀(K) for a prior with nonnegative
     exponents (the real threshold is at least the complex one, Saito 2007; the
-    complex one is at least 1/multiplicity, Kollár 1997, Prop. 8.14)."""
+    complex one is at least 1/multiplicity, Kollár, "Singularities of pairs" 1997, §8)."""
     best = None
     if root.mode == "ideal" and len(root.gens) > 1:
         r = len(root.gens)
@@ -1411,5 +1411,5 @@ def _lower_bound(root: _Prob, K: Polynomial, seconds, max_charts, max_depth, tim
                                     f"so λ ≥ {v.lam}")
     if best is None and all(Fraction(t) >= 0 for t in root.tau):
         order = min(sum(e) for e in K.exponents)
-        best = (Fraction(1, order), None, f"λ ≥ lct_C(K) ≥ 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, 8.14)")
+        best = (Fraction(1, order), None, f"λ ≥ lct_C(K) ≥ 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8)")
     return best
