@@ -379,7 +379,6 @@ def _subspace_centres(prob) -> list:
         nz = {x for x in v if x}
         if len(nz) != 1:
             continue
-        T = [j for j in range(d) if v[j]]
         S = tuple(j for j in range(d) if not v[j])
         if 2 <= len(S) < d and S not in out:
             out.append(S)
@@ -749,14 +748,20 @@ class _Engine:
         self.leaves += first
         return val
 
-    def _local(self, prob: _Prob) -> _Val:
+    def first_rules(self, prob: _Prob):
+        """Coordinate changes, then the rules that need no blow-up and hold both
+        locally and along a divisor: ``(problem, value or None)``."""
         prob = self.improve(prob, self.factors)
         if isinstance(prob, _Val):
-            return prob
-        v = self.lonely(prob)
-        if v is not None:
-            return v
-        v = self.dominant(prob)
+            return prob, prob
+        for rule in (self.lonely, self.dominant):
+            v = rule(prob)
+            if v is not None:
+                return prob, v
+        return prob, None
+
+    def _local(self, prob: _Prob) -> _Val:
+        prob, v = self.first_rules(prob)
         if v is not None:
             return v
         res = self.newton(prob)
@@ -866,16 +871,10 @@ class _Engine:
 
     # -- fibre problems --------------------------------------------------------------------------
     def fibre(self, prob: _Prob) -> _Val:
-        prob = self.improve(prob, self.factors)
-        if isinstance(prob, _Val):
-            return prob
+        prob, v = self.first_rules(prob)
+        if v is not None:
+            return v
         if prob.mode == "ideal":
-            v = self.lonely(prob)
-            if v is not None:
-                return v
-            v = self.dominant(prob)
-            if v is not None:
-                return v
             v = self.separable(prob)
             if v is not None:
                 return v
@@ -944,6 +943,38 @@ class _Engine:
                 return val
         return None
 
+    def at_points(self, prob: _Prob, points, why: str | None = None) -> list:
+        """Solve the local problems at ``points`` of a fibre (translated to the origin;
+        the prior's factors that are units there dropped)."""
+        names, d = prob.variables, prob.d
+        vals = []
+        for p in points:
+            if self.over():
+                vals.append(self.open(prob, "budget exhausted"))
+                break
+            if any(p):
+                gens = tuple(g.shift(p) for g in prob.gens)
+                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
+                where = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
+                                  for j in range(d) if p[j])
+            else:
+                gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
+            step = f"{why}: {where}" if why else where
+            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, prob.steps + (step,), prob.depth + 1)))
+        return vals
+
+    def zeros_on_fibre(self, prob: _Prob, system):
+        """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite
+        list of rational points, or None (positive-dimensional, irrational or undecided)."""
+        from .z3tools import real_zeros
+
+        i = prob.fibre
+        on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+        on = [p for p in on if not p.is_zero()]
+        if not on:
+            return None
+        return real_zeros(on, fix_zero=[i], timeout=self.step_timeout())
+
     def dominant(self, prob: _Prob):
         """Every generator is divisible by ``u^α`` and ``μ = min_j (τ_j + 1)/(2α_j) < 1/2``.
 
@@ -957,8 +988,6 @@ class _Engine:
         """
         if prob.mode != "ideal":
             return None
-        from .z3tools import real_zeros
-
         d, i = prob.d, prob.fibre
         alpha = tuple(min(_monomial_content(g)[j] for g in prob.gens) for j in range(d))
         supp = [j for j in range(d) if alpha[j]]
@@ -984,11 +1013,7 @@ class _Engine:
                 return self.dominant_by_value(prob, alpha, supp, mu, m)
             bad = []
         else:
-            on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
-            on = [p for p in on if not p.is_zero()]
-            if not on:
-                return None
-            bad = real_zeros(on, fix_zero=fixed, timeout=self.step_timeout())
+            bad = self.zeros_on_fibre(prob, system)
             if bad is None:
                 return None
         mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
@@ -1001,20 +1026,7 @@ class _Engine:
             self.leaf(prob, vals[0], "dominant generator",
                       f"K ≍ {mono}·(h² + …) with h a coordinate transversal to {mono} "
                       + (f"off {len(bad)} point(s)" if bad else "everywhere") + f": λ = {mu} (< 1/2), m = {m}")
-        names = prob.variables
-        for p in bad:
-            if self.over():
-                vals.append(self.open(prob, "budget exhausted"))
-                break
-            if any(p):
-                gens = tuple(g.shift(p) for g in prob.gens)
-                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
-                shift = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
-                                  for j in range(d) if p[j])
-                steps = prob.steps + (f"dominant generator fails here: {shift}",)
-            else:
-                gens, tau, steps = prob.gens, prob.tau, prob.steps + ("dominant generator fails at the origin",)
-            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
+        vals += self.at_points(prob, bad, "dominant generator fails here")
         return _combine(vals)
 
     def sandwich(self, prob: _Prob, alpha, supp, ratios):
@@ -1029,7 +1041,7 @@ class _Engine:
         transversal are solved as local problems; at the origin of a local
         problem, a generator ``u^α·h(x)`` whose h alone has λ > 1/2 gives (1/2, #).
         """
-        from .z3tools import _other_zero, real_zeros
+        from .z3tools import _other_zero
 
         d, i = prob.d, prob.fibre
         att = [j for j in supp if ratios[j] == Fraction(1, 2)]
@@ -1057,11 +1069,7 @@ class _Engine:
                                      f"K ≥ {mono}·h², K ≤ C·{mono}·(h² + {prob.variables[j]}²) with h = {h} "
                                      f"a coordinate: both (1/2, {m + 1})")
                 return None
-            on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
-            on = [p for p in on if not p.is_zero()]
-            if not on:
-                return None
-            bad = real_zeros(on, fix_zero=[i], timeout=self.step_timeout())
+            bad = self.zeros_on_fibre(prob, system)
             if bad is None:
                 return None
             bad_E = [p for p in bad if all(p[k] == 0 for k in E)]
@@ -1084,17 +1092,7 @@ class _Engine:
                 detail = ""
             if vals:
                 self.leaf(prob, vals[0], "sandwich", detail)
-            names = prob.variables
-            for p in bad:
-                if self.over():
-                    vals.append(self.open(prob, "budget exhausted"))
-                    break
-                gens = tuple(g.shift(p) for g in prob.gens)
-                tau = tuple(0 if p[k] else prob.tau[k] for k in range(d))
-                shift = ", ".join(f"{names[k]} ↦ {names[k]} {'+' if p[k] > 0 else '-'} {abs(p[k])}"
-                                  for k in range(d) if p[k]) or "at the origin of the chart"
-                vals.append(self.solve(_Prob(gens, prob.mode, tau, None,
-                                             prob.steps + (f"h = {h} not transversal here: {shift}",), prob.depth + 1)))
+            vals += self.at_points(prob, bad, f"h = {h} not transversal here")
             return _combine(vals)
         return None
 
@@ -1260,9 +1258,7 @@ class _Engine:
         return _Val(1 / D.t, D.codimension, True, 1 / D.t, D.codimension)
 
     def bad_points(self, prob: _Prob) -> _Val:
-        """Rule 5."""
-        from .z3tools import real_zeros
-
+        """Rule 7 of the module docstring."""
         d, i = prob.d, prob.fibre
         if prob.mode == "ideal":
             c = tuple(min(_monomial_content(g)[j] for g in prob.gens) for j in range(d))
@@ -1275,8 +1271,7 @@ class _Engine:
             strict = [_divide_monomial(K, a)]
             system = strict + [strict[0].derivative(j) for j in range(d) if j != i]
         names = prob.variables
-        on_fibre = [Polynomial({e: v for e, v in g.terms.items() if e[i] == 0}, names) for g in system]
-        pts = real_zeros(on_fibre, fix_zero=[i], timeout=self.step_timeout())
+        pts = self.zeros_on_fibre(prob, system)
         if pts is None:
             return self.open(prob, "the strict transform vanishes on a positive-dimensional set of the divisor "
                                    "(or at irrational points) that no rule resolves")
@@ -1290,18 +1285,7 @@ class _Engine:
             mono = format_polynomial({a: Fraction(1)}, names)
             self.leaf(prob, vals[0], "normal crossing",
                       f"K = {mono} · unit off {len(pts)} point(s) of the divisor" if pts else f"K = {mono} · unit")
-        for p in pts:
-            if self.over():
-                vals.append(self.open(prob, "budget exhausted"))
-                break
-            if any(p):
-                gens = tuple(g.shift(p) for g in prob.gens)
-                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
-                shift = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}" for j in range(d) if p[j])
-                steps = prob.steps + (shift,)
-            else:
-                gens, tau, steps = prob.gens, prob.tau, prob.steps + ("at the origin of the chart",)
-            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, steps, prob.depth + 1)))
+        vals += self.at_points(prob, pts)
         return _combine(vals)
 
 

@@ -19,16 +19,14 @@ normal-crossing checks respect it.
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InputError, Undecided
 from ..polynomial import Polynomial, format_polynomial
 from ..result import latex_fraction
-from .fan import Fan, normal_fan
+from .fan import normal_fan
 
 __all__ = ["Chart", "ToricResolution", "toric_resolution", "Stratum"]
 

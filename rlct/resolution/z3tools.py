@@ -7,7 +7,6 @@ import itertools
 from fractions import Fraction
 
 from ..newton.nondegeneracy import _z3_expr
-from ..polynomial import Polynomial
 
 
 def _solver(timeout):
