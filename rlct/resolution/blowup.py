@@ -231,6 +231,7 @@ class BlowupResolution:
     lambda_, multiplicity : exact values (None when not exact)
     upper_bound, upper_bound_multiplicity : the best proven upper bound
     lower_bound, lower_bound_reason : a proven lower bound (λ itself when exact) and its proof
+        (None when the charts alone decide)
     blowups, depth, memo_hits : int
         Size of the search.
     reason : str or None
@@ -264,7 +265,7 @@ class BlowupResolution:
                 f"depth {self.depth}, {self.memo_hits} repeated charts; ")
         head += (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
                  else f"{_interval(self.lower_bound, self.upper_bound)} (not exact: {self.reason})")
-        if self.lower_bound_reason and self.lower_bound_reason != "exact":
+        if self.lower_bound_reason:
             head += f"; lower bound: {self.lower_bound_reason}"
         rows = [head]
         if self.coordinates:
@@ -299,6 +300,8 @@ class _Prob:
     fibre: int | None  # None: local at the origin
     steps: tuple = ()
     depth: int = 0
+    shift: Fraction = Fraction(0)  # 1/2 per variable integrated out on the way here
+    auxiliary: bool = False  # a side computation for a bound, not a piece of K
 
     @property
     def variables(self):
@@ -309,9 +312,14 @@ class _Prob:
         return self.gens[0].nvars
 
     def replace(self, **kw):
-        data = dict(gens=self.gens, mode=self.mode, tau=self.tau, fibre=self.fibre, steps=self.steps, depth=self.depth)
-        data.update(kw)
-        return _Prob(**data)
+        return dataclasses.replace(self, **kw)
+
+    def child(self, gens, tau, fibre, step: str, *, mode=None, deeper: bool = True, shift=Fraction(0),
+              auxiliary: bool = False) -> "_Prob":
+        """A problem derived from this one by ``step``: the path, depth, shift and
+        auxiliary mark carry over."""
+        return _Prob(tuple(gens), mode or self.mode, tuple(tau), fibre, self.steps + (step,),
+                     self.depth + (1 if deeper else 0), self.shift + shift, self.auxiliary or auxiliary)
 
     @cached_property
     def K(self) -> Polynomial:
@@ -324,6 +332,17 @@ class _Prob:
 def _var(name, variables) -> Polynomial:
     i = variables.index(name)
     return Polynomial({tuple(1 if j == i else 0 for j in range(len(variables))): Fraction(1)}, variables)
+
+
+def _monomial_value(tau, a):
+    """The value of the monomial ``u^a`` with prior ``u^τ``: ``(λ, attaining)`` with
+    λ = min over a_j > 0 of (τ_j + 1)/a_j and the coordinates attaining it (their
+    number is m); ``(None, [])`` when a = 0."""
+    ratios = {j: (Fraction(t) + 1) / x for j, (t, x) in enumerate(zip(tau, a)) if x}
+    if not ratios:
+        return None, []
+    lam = min(ratios.values())
+    return lam, [j for j, r in ratios.items() if r == lam]
 
 
 def _monomial_content(p: Polynomial) -> tuple:
@@ -420,7 +439,7 @@ class _Engine:
         self.leaves.append(BlowupChart(
             len(self.leaves) + 1, prob.steps, prob.variables, prob.gens, prob.mode, prob.tau, where,
             EXACT if val.exact else OPEN, val.lam if val.exact else None, val.m if val.exact else None,
-            val.lam if val.exact else val.ub, method, detail))
+            val.lam if val.exact else val.ub, method, detail, prob.auxiliary, prob.shift))
         self.depth = max(self.depth, prob.depth)
         return val
 
@@ -866,7 +885,7 @@ class _Engine:
             maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in S if j != i)
             what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
             step = f"blow up ({', '.join(names[j] for j in S)}) {what}, chart {names[i]}: {maps}"
-            vals.append(self.solve(_Prob(gens, prob.mode, tau, i, prob.steps + (step,), prob.depth + 1)))
+            vals.append(self.solve(prob.child(gens, tau, i, step)))
         return _combine(vals)
 
     # -- fibre problems --------------------------------------------------------------------------
@@ -915,12 +934,11 @@ class _Engine:
                 alpha = tuple(0 if j == v else e[j] for j in range(d))
                 if not all(all(x[j] >= alpha[j] for j in range(d)) for h in rest for x in h.exponents):
                     continue
-                ratios = [(Fraction(prob.tau[j]) + 1) / (2 * alpha[j]) for j in range(d) if alpha[j]]
-                mu = min(ratios) if ratios else None
+                mu, att = _monomial_value(prob.tau, [2 * x for x in alpha])
                 mono = format_polynomial({tuple(2 * x for x in alpha): Fraction(1)}, prob.variables)
                 name = prob.variables[v]
                 if mu is not None and mu < Fraction(1, 2):
-                    m = ratios.count(mu)
+                    m = len(att)
                     return self.leaf(prob, _Val(mu, m, True, mu, m), f"integrate out {name}",
                                      f"K = {mono}·{name}² + B with B ≤ C·{mono}: below 1/2 the {name}-integral is "
                                      f"≍ ({mono})^(-z), λ = {mu}")
@@ -929,10 +947,7 @@ class _Engine:
                 tau = tuple(Fraction(prob.tau[j]) - alpha[j] for j in range(d))
                 step = (f"integrate out {name} (K = {mono}·{name}² + B, B ≤ C·{mono}): "
                         f"λ = 1/2 + λ' of B with prior ×({mono})^(-1/2)")
-                start = len(self.leaves)
-                sub = self.solve(_Prob(tuple(rest), "ideal", tau, prob.fibre, prob.steps + (step,), prob.depth))
-                for j in range(start, len(self.leaves)):
-                    self.leaves[j] = dataclasses.replace(self.leaves[j], shift=self.leaves[j].shift + Fraction(1, 2))
+                sub = self.solve(prob.child(rest, tau, prob.fibre, step, deeper=False, shift=Fraction(1, 2)))
                 if sub.exact:
                     if sub.lam is None:
                         return None  # B does not vanish: then A cannot either (B ≤ C·A fails); other rules
@@ -960,7 +975,7 @@ class _Engine:
             else:
                 gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
             step = f"{why}: {where}" if why else where
-            vals.append(self.solve(_Prob(gens, prob.mode, tau, None, prob.steps + (step,), prob.depth + 1)))
+            vals.append(self.solve(prob.child(gens, tau, None, step)))
         return vals
 
     def zeros_on_fibre(self, prob: _Prob, system):
@@ -993,13 +1008,12 @@ class _Engine:
         supp = [j for j in range(d) if alpha[j]]
         if not supp or (i is not None and i not in supp):
             return None
-        ratios = {j: (Fraction(prob.tau[j]) + 1) / (2 * alpha[j]) for j in supp}
-        mu = min(ratios.values())
+        mu, att = _monomial_value(prob.tau, [2 * x for x in alpha])
         if mu == Fraction(1, 2):
-            return self.sandwich(prob, alpha, supp, ratios)
+            return self.sandwich(prob, alpha, supp, att)
         if mu > Fraction(1, 2):
             return None
-        m = sum(1 for r in ratios.values() if r == mu)
+        m = len(att)
         hs = [_divide_monomial(g, alpha) for g in prob.gens]
         others = [j for j in range(d) if j not in supp]
         system = []
@@ -1029,7 +1043,7 @@ class _Engine:
         vals += self.at_points(prob, bad, "dominant generator fails here")
         return _combine(vals)
 
-    def sandwich(self, prob: _Prob, alpha, supp, ratios):
+    def sandwich(self, prob: _Prob, alpha, supp, att):
         """The case μ = 1/2 of :meth:`dominant`, where the multiplicity needs more.
 
         Take a generator ``g0 = u^α·h`` and a coordinate ``u_j`` attaining μ such that
@@ -1044,7 +1058,6 @@ class _Engine:
         from .z3tools import _other_zero
 
         d, i = prob.d, prob.fibre
-        att = [j for j in supp if ratios[j] == Fraction(1, 2)]
         m = len(att)
         half = Fraction(1, 2)
         others = [j for j in range(d) if j not in supp]
@@ -1117,13 +1130,10 @@ class _Engine:
             step = (f"lower bound K ≥ c·{mono}·h² with h = {hx}: the value is (μ, m) = ({mu}, {m}) "
                     f"if h alone has λ > {mu}")
             start, memo_start = len(self.leaves), len(self.memo)
-            sub = self.solve(_Prob((hx,), "ideal", tuple(prob.tau[j] for j in others), None,
-                                   prob.steps + (step,), prob.depth + 1))
+            sub = self.solve(prob.child((hx,), tuple(prob.tau[j] for j in others), None, step, auxiliary=True))
             if not (sub.exact and (sub.lam is None or sub.lam > mu)):
                 self._rollback(start, memo_start)
                 continue
-            for k in range(start, len(self.leaves)):
-                self.leaves[k] = dataclasses.replace(self.leaves[k], auxiliary=True)
             return self.leaf(prob, _Val(mu, m, True, mu, m), "dominant generator",
                              f"K ≤ C·{mono} and K ≥ c·{mono}·h² with λ(h²) = "
                              f"{sub.lam if sub.lam is not None else '∞'} > {mu}: λ = {mu}, m = {m}")
@@ -1145,17 +1155,15 @@ class _Engine:
             return None
         if any(len({sum(e) for e in p.exponents}) != 1 for p in P):
             return None
-        ratios = [((Fraction(prob.tau[j]) + 1) / (2 * c[j]), j) for j in sorted(U) if c[j]]
-        lam_u = min(r for r, _ in ratios)
-        m_u = sum(1 for r, _ in ratios if r == lam_u)
+        lam_u, att = _monomial_value(prob.tau, [2 * x for x in c])
+        m_u = len(att)
         names = tuple(prob.variables[j] for j in X)
         sub = [Polynomial({tuple(e[j] for j in X): v for e, v in p.terms.items()}, names) for p in P]
         if any(len(p) == 1 and sum(p.exponents[0]) == 0 for p in sub):
             return self.leaf(prob, _Val(lam_u, m_u, True, lam_u, m_u), "monomial", "K = u^a · unit")
         mono = format_polynomial({tuple(2 * x for x in c): Fraction(1)}, prob.variables)
         step = f"K = {mono} · K'({', '.join(names)}) with K' = Σ P_k², P_k homogeneous (product rule)"
-        vx = self.solve(_Prob(tuple(sub), "ideal", tuple(prob.tau[j] for j in X), None,
-                              prob.steps + (step,), prob.depth + 1))
+        vx = self.solve(prob.child(sub, tuple(prob.tau[j] for j in X), None, step, mode="ideal"))
         if vx.exact:
             if vx.lam is None or lam_u < vx.lam:
                 val = _Val(lam_u, m_u, True, lam_u, m_u)
@@ -1278,9 +1286,8 @@ class _Engine:
         vals = []
         origin = tuple([0] * d)
         if origin not in pts:
-            ratios = [(Fraction(prob.tau[j]) + 1) / a[j] for j in range(d) if a[j]]
-            lam = min(ratios)
-            vals.append(_Val(lam, ratios.count(lam), True, lam, ratios.count(lam)))
+            lam, att = _monomial_value(prob.tau, a)
+            vals.append(_Val(lam, len(att), True, lam, len(att)))
         if origin not in pts:
             mono = format_polynomial({a: Fraction(1)}, names)
             self.leaf(prob, vals[0], "normal crossing",
@@ -1360,8 +1367,8 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
                 lower = (lower[0], lower[1], lower[2] + f"; it equals the upper bound ({val.ubm} at λ = {val.ub} "
                                                          f"from the charts), so (λ, m) = ({val.ub}, {val.ubm})")
     exact = val.exact and val.lam is not None
-    if exact and (lower is None or lower[0] != val.lam):
-        lower = (val.lam, val.m, "exact")
+    if exact and lower is None:
+        lower = (val.lam, val.m, None)  # λ itself; the charts are the proof
     return BlowupResolution(
         Kl, loc.tau, tuple(eng.leaves), exact,
         val.lam if val.exact else None, val.m if val.exact else None,
