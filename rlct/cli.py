@@ -215,32 +215,32 @@ def build_parser() -> argparse.ArgumentParser:
                 epilog="Run 'rlct COMMAND --help' for the options of a command. "
                        "Bad input prints one line on stderr and exits with code 2.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    limits = argparse.ArgumentParser(add_help=False)  # the exact computation's time limits, shared
+    limits.add_argument("--timeout", type=_seconds, help="seconds per Newton face (default 10)")
+    limits.add_argument("--budget", type=_seconds, help="seconds for the exact computation; per entry for "
+                                                         "'table' (default 60)")
     d = sub.add_parser("demo", help="the built-in tour: exact RLCTs, models against the literature, a sampler report")
     d.add_argument("--quick", action="store_true", help="only the table of exact RLCTs")
     d.set_defaults(func=cmd_demo)
-    c = sub.add_parser("compute", help="compute (λ, m) of a polynomial K")
+    c = sub.add_parser("compute", help="compute (λ, m) of a polynomial K", parents=[limits])
     c.add_argument("K", nargs="+", help="the polynomial K, e.g. '(w1+w2)^2 + w2^4' (several with --ideal)")
     c.add_argument("--ideal", action="store_true", help="the arguments are generators f_i of K = sum f_i^2")
     c.add_argument("--at", help="true point: 'w1=1,w2=3/10' or '1,3/10'")
     c.add_argument("--prior", help="monomial amplitude of the prior, e.g. 'w1**2*w2'")
     c.add_argument("--domain", action="append", help="a linear inequality such as 'w1 >= 0' (repeatable)")
     c.add_argument("--variables", help="variable order, comma separated")
-    c.add_argument("--timeout", type=_seconds, help="seconds per Newton face (default 10)")
-    c.add_argument("--budget", type=_seconds, help="seconds in all (default 60)")
     c.add_argument("--json", action="store_true", help="print the result as JSON (RLCT.to_dict())")
     c.add_argument("--certificate", action="store_true", help="print the certificate too")
     c.set_defaults(func=cmd_compute)
     t = sub.add_parser("table", help="a table of exact RLCTs for the entries of a TOML file",
                        description="Compute (λ, m) for every entry of FILE.toml and print a table "
                                    "(text, Markdown, LaTeX booktabs, HTML, CSV or JSON).",
-                       epilog=TABLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=TABLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[limits])
     t.add_argument("file", metavar="FILE.toml", help="the entries ([[case]] or [[item]])")
     t.add_argument("--format", "-f", choices=TABLE_FORMATS, help="output format (default text)")
     t.add_argument("--columns", help="comma-separated columns, e.g. 'name,K,lambda,m,source'")
     t.add_argument("--caption", help="LaTeX/HTML caption (LaTeX output is then a table float)")
     t.add_argument("--label", help="LaTeX \\label (LaTeX output is then a table float)")
-    t.add_argument("--timeout", type=_seconds, help="seconds per Newton face, per entry (default 10)")
-    t.add_argument("--budget", type=_seconds, help="seconds per entry (default 60)")
     t.set_defaults(func=cmd_table)
     m = sub.add_parser("compare", help="exact λ next to sampler estimates λ̂ at several n",
                        description="Run samplers on a model or K at several n and print the exact (λ, m), the "
@@ -306,8 +306,8 @@ def cmd_compare(args) -> int:
         executor, client = _executor(args)
     try:
         rep = compare(target, ns=args.n, estimators=estimators, sampler=args.sampler, chains=args.chains,
-                      draws=args.draws, seed=args.seed, data=args.data, k=args.k, budget=args.budget or 60.0,
-                      executor=executor)
+                      draws=args.draws, seed=args.seed, data=args.data, k=args.k, executor=executor,
+                      **({"budget": args.budget} if args.budget is not None else {}))
     finally:
         if client is not None:
             client.close()

@@ -309,6 +309,22 @@ class RLCT:
         }
 
 
+def parse_json(text: str, what: str):
+    """``json.loads(text)``, with invalid JSON reported as an InputError naming ``what``.
+
+    >>> parse_json('{"rows": []}', "a table")
+    {'rows': []}
+    """
+    import json
+
+    from .errors import InputError
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not {what}: invalid JSON ({e})") from None
+
+
 def jsonable(x):
     """A JSON-friendly copy: Fractions as strings, numpy scalars and arrays as Python values,
     non-finite floats as None.

@@ -44,7 +44,7 @@ from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 from .exact import ExpectedValue, expected_lambda_hat
-from .potential import Potential, Prior, check_positive  # noqa: F401  (Prior: used by the doctests)
+from .potential import Potential, Prior, check_positive  # noqa: F401  Prior: for the doctests
 from .samplers import SGLD, Trace, sample
 
 __all__ = ["Estimate", "llc", "llc_curve", "wbic", "two_temperature", "slope", "llc_sgld", "free_energy",
@@ -474,8 +474,7 @@ def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center
     >>> abs(est.value - 0.5) < 5 * est.se
     True
     """
-    nn = n if n is not None else (target.n if isinstance(target, Potential) else None)
-    L = math.log(check_positive(nn, "n")) if nn is not None else None
+    L = _log_n(target, n)
     betas = tuple(betas) if betas is not None else ((1 / L, 2 / L) if L else None)
     if betas is None or len(betas) != 2:
         raise InputError("two_temperature needs n and two temperatures betas=(β1, β2)")
@@ -494,6 +493,12 @@ def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center
     return _combine("two-temperature", value, se, [e1, e2], base, settings, halves)
 
 
+def _log_n(target, n):
+    """log n, with n given or taken from a Potential; None when neither says."""
+    nn = n if n is not None else (target.n if isinstance(target, Potential) else None)
+    return math.log(check_positive(nn, "n")) if nn is not None else None
+
+
 def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
           chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None) -> Estimate:
     """λ̂ as the weighted least-squares slope of E_β[n f] against 1/β (Wei et al. 2022).
@@ -507,8 +512,7 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     >>> abs(est.value - 0.5) < 5 * est.se
     True
     """
-    nn = n if n is not None else (target.n if isinstance(target, Potential) else None)
-    L = math.log(check_positive(nn, "n")) if nn is not None else None
+    L = _log_n(target, n)
     if betas is None:
         if L is None:
             raise InputError("slope needs n")

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Sequence
 
 from ..errors import InputError, RLCTError
-from ..result import RLCT, jsonable as _jsonable, latex_fraction
+from ..result import RLCT, jsonable as _jsonable, latex_fraction, parse_json
 from . import render
 from .render import Bound, Math, Rich
 
@@ -236,10 +235,7 @@ class Report:
     @classmethod
     def from_json(cls, text: str) -> "Report":
         """Rebuild a report from :meth:`to_json` (estimates' traces and certificates are not kept)."""
-        try:
-            d = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"not a report: invalid JSON ({e})") from None
+        d = parse_json(text, "a report")
         ex = d.get("exact")
         exact = RLCT.from_dict(ex) if ex is not None else None
         rows = tuple(ReportRow.from_dict(r) for r in d["rows"])

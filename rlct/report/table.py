@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InputError, NotApplicable, RLCTError, Undecided
-from ..result import RLCT, latex_fraction
+from ..errors import InputError, NotApplicable, Undecided
+from ..result import RLCT, latex_fraction, parse_json
 from .render import Bound, Math, Rich, expression_latex, latex_escape, markdown_escape, render
 
 __all__ = ["table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS"]
@@ -293,11 +293,7 @@ class Table:
     @classmethod
     def from_json(cls, text: str) -> "Table":
         """Inverse of :meth:`to_json`."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"not a JSON table: {e}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text, "a JSON table"))
 
 
 # -- cells for K ---------------------------------------------------------------------------
