@@ -486,8 +486,6 @@ def _parse_string(text: str, what: str):
 
 def _sympy_to_flint(expr, index: Mapping, ctx, gens, what: str):
     """Convert a sympy expression tree to an fmpq_mpoly without sympy's expand."""
-    import sympy
-
     def conv(e):
         if e.is_Symbol:
             if e.name not in index:

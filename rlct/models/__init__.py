@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from ..errors import InputError
-from .base import ModelLoss, Data, Model, PolynomialRegression
+from .base import ModelLoss, Data, Model
 from .discrete import Multinomial, NormalMixture, independence_mixture
 from .inputs import Discrete, Gaussian, Uniform
 from .networks import TwoLayerNetwork

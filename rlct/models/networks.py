@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from ..errors import InputError
-from ..polynomial import Polynomial, as_fraction, as_polynomial
+from ..polynomial import Polynomial, as_polynomial
 from .base import Data, ModelLoss, PolynomialRegression, _point, _regression_data, quadrature
 from .inputs import Discrete, Gaussian, as_distribution
 
@@ -166,8 +166,7 @@ class TwoLayerNetwork(PolynomialRegression):
             runs = {}
         self._coeffs = None if self._poly_act is None else tuple(
             float(self._poly_act.coefficient((k,))) for k in range(self._poly_act.degree + 1))
-        a0, b0 = w0[:H], w0[H:]
-        G = sum(1 for a in a0 if a != 0)
+        G = sum(1 for a in w0[:H] if a != 0)
         R = H + G
         ks = set(finite)
         for parity, first in runs.items():

@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial, natural_key
-from .base import PolynomialRegression, _point
+from .base import PolynomialRegression
 from .inputs import as_distribution
 
 __all__ = ["Regression", "ReducedRankRegression", "DeepLinearNetwork"]
