@@ -200,7 +200,7 @@ def test_bad_potential_input(kw):
 def test_bad_sampler_input():
     U = Potential.from_polynomial("w1**2 + w2**2", nbeta=10)
     with pytest.raises(InputError, match="mala"):
-        sample(U, "nuts")
+        sample(U, "bogus")
     with pytest.raises(InputError):
         sample(U, MALA(step_size=0.0))
     with pytest.raises(InputError):

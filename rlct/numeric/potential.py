@@ -403,7 +403,7 @@ class Potential:
 
     @classmethod
     def from_polynomial(cls, K, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
-                        variables=None) -> "Potential":
+                        variables=None, backend: str = "numpy") -> "Potential":
         """The population potential ``nβ K(w) (+ localisation) − log φ``.
 
         Parameters
@@ -418,6 +418,10 @@ class Potential:
             w*; default the origin.
         gamma : float, optional
             Localisation strength γ > 0; None (default) for none.
+        backend : {"numpy", "jax"}
+            ``"numpy"`` (default; fastest for small polynomials) evaluates the sparse polynomial
+            with numpy; ``"jax"`` compiles it to JAX, so that :func:`rlct.numeric.sample` runs
+            the compiled driver (every sampler, NUTS included).
 
         Raises
         ------
@@ -430,6 +434,13 @@ class Potential:
         0.14476482730108395
         """
         K = as_polynomial(K, variables)
+        if backend not in ("numpy", "jax"):
+            raise InputError(f"backend must be 'numpy' or 'jax', got {backend!r}")
+        if backend == "jax":
+            from .jaxloss import polynomial_loss
+
+            return cls._build(polynomial_loss(K), K.variables, n=n, beta=beta, nbeta=nbeta, prior=prior,
+                              center=center, gamma=gamma, kind="population", polynomial=K, info={"f": "K"})
         return cls._build(CompiledPolynomial.of(K), K.variables, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center,
                           gamma=gamma, kind="population", polynomial=K, info={"f": "K"})
 
@@ -543,6 +554,51 @@ class Potential:
             raise InputError(f"{len(variables)} variable names for dim={dim}")
         return cls._build(CallableLoss(fun, grad, int(dim), value_and_grad), variables, n=n, beta=beta, nbeta=nbeta,
                           prior=prior, center=center, gamma=gamma, kind="callable", polynomial=None, info={"f": "callable"})
+
+    @classmethod
+    def from_function(cls, fn, params0, data, *, loss="gaussian", noise: float = 1.0, n=None, beta=None, nbeta=None,
+                      prior=None, gamma=None, dtype: str = "float64") -> "Potential":
+        """The empirical potential of a user's JAX model: ``nβ L_n(w) (+ localisation) − log φ`` with
+        ``L_n(w) = (1/n) Σ_i ℓ(fn(params(w), x_i), y_i)`` and w* = ``params0`` (flattened).
+
+        Parameters
+        ----------
+        fn : callable or torch.nn.Module
+            ``fn(params, x) -> prediction`` for one sample (a pure JAX function, see
+            :func:`rlct.numeric.jaxloss.function_loss`), or a PyTorch module (converted by
+            :func:`rlct.numeric.torch_adapter.from_torch`; ``params0`` None means its weights).
+        params0 : pytree
+            The parameters at which the LLC is measured.
+        data : (x, y)
+            One row per sample; n = the number of rows unless ``n`` is given.
+        loss : {"gaussian", "mse", "cross_entropy", "nll"} or callable
+            The per-sample loss; recorded as the potential's ``scaling``.
+        n, beta, nbeta, prior, gamma :
+            As in :meth:`from_loss` (default prior: uniform on w* ± 1).
+        dtype : {"float64", "float32"}
+
+        Examples
+        --------
+        >>> import jax.numpy as jnp
+        >>> fn = lambda p, x: p["b"] * jnp.tanh(p["a"] * x)
+        >>> x = np.linspace(-2, 2, 50)
+        >>> U = Potential.from_function(fn, {"a": 0.0, "b": 0.0}, (x, 0 * x), gamma=100.0)
+        >>> U.kind, U.n, U.dim, U.variables
+        ('empirical', 50.0, 2, ('a', 'b'))
+        """
+        from .jaxloss import function_loss
+
+        if params0 is None or _is_torch_module(fn):
+            from .torch_adapter import from_torch
+
+            if not _is_torch_module(fn):
+                raise InputError("params0 is None: give the parameters w* (a pytree of arrays)")
+            tm = from_torch(fn, dtype=dtype)
+            fn, params0 = tm.fn, (tm.params if params0 is None else params0)
+        L = function_loss(fn, params0, data, loss=loss, noise=noise, dtype=dtype)
+        info = {"f": "L_n", "scaling": L.scaling, "model": L.description}
+        return cls._build(L, L.variables, n=L.n if n is None else n, beta=beta, nbeta=nbeta, prior=prior,
+                          center=L.w0, gamma=gamma, kind="empirical", polynomial=None, info=info)
 
     def at(self, *, nbeta=None, beta=None) -> "Potential":
         """The same potential at another temperature (give ``nbeta``, or ``beta`` when n is known).
@@ -662,6 +718,14 @@ def _point(center, d: int) -> np.ndarray:
     except (TypeError, ValueError):
         raise InputError(f"center (w*) must be a sequence of {d} numbers, got {center!r}") from None
     return _vector(vals, d, "center (w*)")
+
+
+def _is_torch_module(obj) -> bool:
+    """Whether ``obj`` is a torch.nn.Module (without importing torch when it is not loaded)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.nn.Module)
 
 
 def _data_size(data) -> float:

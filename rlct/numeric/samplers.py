@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -326,13 +326,18 @@ class HMC:
 
 @dataclass(frozen=True)
 class SGLD:
-    """Unadjusted Langevin with step ε (devinterp's SGLD, full batch); never adapted.
+    """Unadjusted Langevin with step ε (devinterp's SGLD); never adapted.
+
+    Full batch by default; with ``batch_size`` (a potential with data on the compiled JAX
+    path: a model or :meth:`Potential.from_function`) each step uses a minibatch gradient and
+    records the minibatch loss, as devinterp does.
 
     >>> SGLD(1e-4).step_size, SGLD(1e-4).adapt
     (0.0001, False)
     """
 
     epsilon: float = 1e-4
+    batch_size: int | None = None
     name = "sgld"
     grads_per_step = 1
     adapt = False
@@ -350,19 +355,22 @@ class SGLD:
 
 
 def as_sampler(sampler) -> Any:
-    """``"mala"``, ``"hmc"``, ``"sgld"`` or a sampler object.
+    """``"mala"``, ``"hmc"``, ``"sgld"``, ``"nuts"`` or a sampler object.
 
     >>> as_sampler("hmc")
     HMC(step_size=None, n_leapfrog=10, target_accept=0.8, jitter=0.5, adapt_metric=False)
     """
-    if isinstance(sampler, (MALA, HMC, SGLD)):
+    from .jaxsampler import NUTS
+
+    if isinstance(sampler, (MALA, HMC, SGLD, NUTS)):
         if sampler.step_size is not None:
             check_positive(sampler.step_size, "step size ε")
         return sampler
-    names = {"mala": MALA, "hmc": HMC, "sgld": SGLD}
+    names = {"mala": MALA, "hmc": HMC, "sgld": SGLD, "nuts": NUTS}
     if isinstance(sampler, str) and sampler.lower() in names:
         return names[sampler.lower()]()
-    raise InputError(f"sampler must be one of 'mala', 'hmc', 'sgld' or a MALA/HMC/SGLD object, got {sampler!r}")
+    raise InputError(f"sampler must be one of 'mala', 'hmc', 'sgld', 'nuts' or a MALA/HMC/SGLD/NUTS object, "
+                     f"got {sampler!r}")
 
 
 # ------------------------------------------------------------------------------------
@@ -417,6 +425,7 @@ class Trace:
     seconds: float
     thin: int | None = None
     metric: np.ndarray | None = None
+    final_position: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def chains(self) -> int:
@@ -449,6 +458,11 @@ class Trace:
         if self.sampler.name == "hmc":
             s["n_leapfrog"] = self.sampler.n_leapfrog
             s["jitter"] = self.sampler.jitter
+        if self.sampler.name == "nuts":
+            s["max_doublings"] = self.sampler.max_doublings
+        if self.sampler.name == "sgld":
+            s["batch_size"] = getattr(self.sampler, "batch_size", None)
+        s["backend"] = "jax (compiled)" if _compiled(self.potential, self.sampler) else "numpy"
         if self.sampler.target_accept is not None and self.sampler.adapt:
             s["target_accept"] = self.sampler.target_accept
         return s
@@ -579,6 +593,19 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
                          f"give warmup= or a fixed step_size, e.g. MALA(step_size=1e-3)")
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     rng = np.random.Generator(np.random.PCG64(ss))
+    # record what reproduces the run: the seed given, or the entropy drawn when seed was None
+    recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy
+    if isinstance(seed, np.random.SeedSequence) and seed.spawn_key:
+        recorded = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
+    if _compiled(potential, sampler):
+        from .jaxsampler import sample_compiled
+
+        w0 = _initial_positions(potential, init, chains, rng)
+        _init(potential)(w0)                 # the same checks of the start points as the numpy path
+        if progress is None:
+            progress = False
+        return sample_compiled(potential, sampler, chains=chains, draws=draws, warmup=warmup, seed=ss.spawn(1)[0],
+                               thin=thin, progress=progress, initial_positions=w0, recorded_seed=recorded)
     t0 = time.perf_counter()
     state = _init(potential)(_initial_positions(potential, init, chains, rng))
 
@@ -671,9 +698,13 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
             bar.update(every)
     if bar is not None:
         bar.close()
-    # record what reproduces the run: the seed given, or the entropy drawn when seed was None
-    recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy
-    if isinstance(seed, np.random.SeedSequence) and seed.spawn_key:
-        recorded = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
     return Trace(loss, acc_sum / draws, div, float(eps), int(warmup), warm_loss, maxdist, keep, potential,
-                 sampler, recorded, time.perf_counter() - t0, thin, metric)
+                 sampler, recorded, time.perf_counter() - t0, thin, metric, final_position=state.position.copy())
+
+
+def _compiled(potential, sampler) -> bool:
+    """Whether a run goes to the compiled JAX driver: a JAX loss, NUTS, or minibatch SGLD."""
+    from .jaxloss import JaxLoss
+
+    return (isinstance(potential.loss_function, JaxLoss) or sampler.name == "nuts"
+            or getattr(sampler, "batch_size", None) is not None)
