@@ -344,16 +344,29 @@ def _temperature_kw(n, beta, nbeta):
 # public estimators
 
 
-def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
+def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
         sampler="mala", chains: int = 200, draws: int = 1000, warmup: int | None = None, seed=None, init=None,
-        progress: bool | None = None, expected: bool = False) -> Estimate:
-    """The local learning coefficient λ̂ = nβ (E_β[f] − f(w*)) from MALA (default), HMC or SGLD.
+        progress: bool | None = None, expected: bool = False, loss="gaussian", noise: float = 1.0,
+        batch_size: int | None = None, dtype: str = "float64") -> Estimate:
+    """The local learning coefficient λ̂ = nβ (E_β[f] − f(w*)) from MALA (default), HMC, NUTS or SGLD.
+
+    Call it as ``llc(K, ...)``, ``llc(potential)``, ``llc(model, data)``, ``llc(fn, params0, data)``
+    (your own JAX model) or ``llc(torch_module, data)``.
 
     Parameters
     ----------
-    target : Potential, model, or K
-        A :class:`Potential`; a model with ``data`` (f = L_n); or a polynomial K
-        (population version, f = K).
+    target : Potential, model, K, function or torch.nn.Module
+        A :class:`Potential`; a model with ``data`` (f = L_n); a polynomial K
+        (population version, f = K); a JAX function ``fn(params, x) -> prediction`` (for one
+        sample) followed by its parameters w* and the data; or a PyTorch module followed by
+        the data (its current weights are w*; see :mod:`rlct.numeric.torch_adapter`).
+    loss, noise, dtype :
+        For a function or module: the per-sample loss (``"gaussian"``, ½‖y − f‖²/σ² with
+        σ = ``noise``, Watanabe's convention; ``"mse"``, torch's MSELoss, devinterp's usual;
+        ``"cross_entropy"``; ``"nll"``; or a callable) and the precision (float64 by default).
+    batch_size : int, optional
+        Minibatch SGLD (devinterp's estimator: each step a random batch of this size); only with
+        ``sampler="sgld"`` (or an SGLD object) and a loss with data.
     n, beta, nbeta :
         Give ``nbeta``, or ``n`` (β = 1/log n, Lau et al.'s choice, unless ``beta``).
     prior, center, gamma :
@@ -393,9 +406,49 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
     >>> abs(est.value - est.expected.value) < 4 * est.se
     True
     """
-    U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
+    sampler = _with_batch(sampler, batch_size)
+    U = _user_model(target, data, more, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
+                    loss=loss, noise=noise, dtype=dtype)
+    if U is None:
+        U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
     tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init, progress=progress)
     return estimate_from_trace(tr, estimator="llc", expected=expected)
+
+
+def _user_model(target, data, more, *, n, beta, nbeta, prior, center, gamma, loss, noise, dtype):
+    """The Potential of a JAX function with ``params0, data`` or of a torch module with ``data`` (the
+    temperature, prior and γ given apply to it); None for every other target."""
+    from .potential import _is_torch_module
+
+    is_fn = callable(target) and not isinstance(target, (Potential, str)) and not hasattr(target, "parameters")
+    if _is_torch_module(target):
+        if more:
+            raise InputError("llc(module, data): a torch module carries its own parameters; pass only the data")
+        params0, fdata = None, data
+    elif is_fn:
+        if len(more) != 1:
+            raise InputError("llc(fn, params0, data): give the function, its parameters w* and the data (x, y)")
+        params0, fdata = data, more[0]
+    else:
+        if more:
+            raise InputError(f"too many positional arguments for llc({type(target).__name__}, ...): "
+                             f"use llc(K), llc(model, data), llc(fn, params0, data) or llc(module, data)")
+        return None
+    if center is not None:
+        raise InputError("center= is the parameters w*: pass them as params0 (for a module, its weights)")
+    return Potential.from_function(target, params0, fdata, loss=loss, noise=noise, n=n, beta=beta, nbeta=nbeta,
+                                   prior=prior, gamma=gamma, dtype=dtype)
+
+
+def _with_batch(sampler, batch_size):
+    """The sampler with a minibatch size (SGLD only)."""
+    if batch_size is None:
+        return sampler
+    if isinstance(sampler, str) and sampler.lower() == "sgld":
+        return SGLD(batch_size=batch_size)
+    if isinstance(sampler, SGLD):
+        return SGLD(sampler.epsilon, batch_size=batch_size)
+    raise InputError(f"batch_size= is for minibatch SGLD (sampler='sgld'); {sampler!r} uses the full batch")
 
 
 def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,

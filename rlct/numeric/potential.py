@@ -478,7 +478,7 @@ class Potential:
 
     @classmethod
     def from_model(cls, model, data, *, n=None, beta=None, nbeta=None, prior=None, gamma=None,
-                   scaling: str = "nll") -> "Potential":
+                   scaling: str = "nll", backend: str = "auto") -> "Potential":
         """``from_loss(model.loss(data), n, center=model.true_parameter, ...)``.
 
         ``model`` is any object with ``parameters`` (names), ``true_parameter``
@@ -489,6 +489,12 @@ class Potential:
         ``gradient`` (``rlct.models.ModelLoss``), the potential is a callable one. With no
         ``prior``, a model with parameter ``bounds`` (a mixing weight in [0, 1]) gets the uniform
         prior on ``model.prior_box()``.
+
+        ``backend``: ``"numpy"`` (the model's polynomial L_n or numpy loss), ``"jax"`` (the model's
+        JAX loss from :func:`rlct.numeric.modelloss.model_loss`: reduced rank regression and deep
+        linear networks through the data's second moments, two-layer networks per sample, so the
+        compiled samplers and minibatch SGLD apply) or ``"auto"`` (default: JAX for a supported
+        model with more than 40 parameters, whose polynomial would be large).
 
         Examples
         --------
@@ -502,6 +508,17 @@ class Potential:
             if not hasattr(model, attr):
                 raise InputError(f"a model needs .{attr}; got {type(model).__name__}")
         params = tuple(str(p) for p in model.parameters)
+        if backend not in ("auto", "numpy", "jax"):
+            raise InputError(f"backend must be 'auto', 'numpy' or 'jax', got {backend!r}")
+        from .modelloss import model_loss, supports
+
+        if backend == "jax" or (backend == "auto" and len(params) > 40 and supports(model)):
+            L = model_loss(model, data)
+            if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
+                prior = Prior.uniform(*model.prior_box())
+            return cls._build(L, params, n=L.n if n is None else n, beta=beta, nbeta=nbeta, prior=prior,
+                              center=L.w0, gamma=gamma, kind="empirical", polynomial=None,
+                              info={"f": "L_n", "scaling": scaling, "model": repr(model)})
         L = model.loss(data)
         wstar = tuple(model.true_parameter)
         if len(wstar) != len(params):
