@@ -118,8 +118,8 @@ _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
     """The compiled functions for one loss, sampler and prior kind, built once and cached on the
-    loss: ``init(w, theta)``, ``block(...)`` (steps with or without adaptation), the one-step
-    acceptance and ``position(state)``. ``theta`` holds what varies
+    loss: ``init(w, theta)``, ``block(...)`` (steps with or without adaptation) and
+    ``position(state)``. ``theta`` holds what varies
     between runs without recompiling: nβ, γ, w*, the prior's arrays."""
     key = (sampler, prior_kind, amplitude)
     progs = _CACHE.setdefault(L, {})
@@ -239,11 +239,7 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
             body, (states, da, jnp.zeros(keys.shape[0], dtype=th["c"].dtype)), jnp.arange(BLOCK))
         return states, da, maxd, (fv, acc, bad), s1.sum(0), s2.sum(0)
 
-    @jax.jit
-    def one_step_acceptance(states, keys, eps, metric, th):
-        return jnp.mean(vstep(keys, states, eps, metric, th)[1])
-
-    prog = (jax.jit(jax.vmap(init_one, in_axes=(0, None))), block, one_step_acceptance, position)
+    prog = (jax.jit(jax.vmap(init_one, in_axes=(0, None))), block, position)
     progs[key] = prog
     return prog
 
@@ -267,7 +263,7 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
     d = potential.dim
     t0 = time.perf_counter()
     with jax_context(L.dtype):
-        init, block, acc1, position = _program(L, sampler, potential.prior.kind,
+        init, block, position = _program(L, sampler, potential.prior.kind,
                                                        potential.prior.amplitude is not None)
         ft = jnp.float64 if L.dtype == "float64" else jnp.float32
         th = {"nbeta": jnp.asarray(float(potential.nbeta), ft), "gamma": jnp.asarray(float(potential.gamma or 0.0), ft),
@@ -306,13 +302,18 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
             eps_out = float(np.exp(da[2])) if adapting and stop > start else eps
             return states, eps_out, loss, acc_sum, bad_sum, maxd, s1, s2
 
+        def acc1(states, keys, e, metric, th):
+            """The mean acceptance of one step from ``states`` (the block's other steps are masked)."""
+            da = tuple(_f(v) for v in (math.log(e), 0.0, 0.0, 0.0, 0.0))
+            return np.asarray(block(states, keys, _i(-1), _i(1), da, metric, th, _f(0.0), False)[3][1][0]).mean()
+
         def find(e):
             """Hoffman & Gelman's heuristic: scale ε by 4 until the one-step acceptance crosses 1/2."""
-            acc = float(acc1(states, keys, _f(e), metric, th))
+            acc = float(acc1(states, keys, e, metric, th))
             direction = 1 if acc > 0.5 else -1
             for _ in range(40):
                 new = e * 4.0 ** direction
-                acc = float(acc1(states, keys, _f(new), metric, th))
+                acc = float(acc1(states, keys, new, metric, th))
                 if (direction == 1 and acc < 0.5) or (direction == -1 and acc > 0.5):
                     return e if direction == 1 else new
                 e = new
