@@ -18,8 +18,12 @@ Prints three tables.
 4. NumPyro's NUTS (optional, same environment plus ``pip install numpyro``): effective samples
    per second of λ̂ against rlct's MALA and HMC, ESS computed by the same estimator.
 
-Targets (issue 6): ≥ 10⁶ chain-steps/s on the small models; λ̂ within 2 SE of the
-finite-n value; ≥ 500× devinterp's steps per second; ≥ 10× NUTS's ESS/s of λ̂.
+5. A ReLU MLP 10→20→20→10 (850 parameters) against devinterp, and 6. reduced rank regression
+   with d = 200 (see ``_networks.py``).
+
+devinterp, torch and NumPyro come from the ``bench`` extra (``pip install -e '.[bench]'``).
+Targets: ≥ 10⁶ chain-steps/s on the small models; λ̂ within 2 SE of the finite-n value; ≥ 10×
+devinterp's chain-steps/s on the MLP with λ̂ within 2 combined SE; RRR d = 200 in < 30 s.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from rlct import Polynomial, as_polynomial, known  # noqa: E402
 from rlct.models import ReducedRankRegression  # noqa: E402
 from rlct.numeric import SGLD, Potential, expected_lambda_hat, llc, sample  # noqa: E402
 from rlct.numeric.compiled import CompiledPolynomial  # noqa: E402
+
+import _networks  # noqa: E402
 
 
 def rrr_kl(M, N, H, r=0):
@@ -121,6 +127,12 @@ def table2(quick):
 
 
 def devinterp_python():
+    """The Python that runs devinterp and NumPyro: this one when the ``bench`` extra is installed
+    (``pip install -e '.[bench]'``), else $RLCT_DEVINTERP_PYTHON or /tmp/venv-devinterp."""
+    import importlib.util
+
+    if importlib.util.find_spec("devinterp") and importlib.util.find_spec("numpyro"):
+        return sys.executable
     p = os.environ.get("RLCT_DEVINTERP_PYTHON", "/tmp/venv-devinterp/bin/python")
     return p if Path(p).exists() else None
 
@@ -128,8 +140,7 @@ def devinterp_python():
 def table3(quick):
     py = devinterp_python()
     if py is None:
-        print("\n## devinterp: skipped (no /tmp/venv-devinterp; create it with\n"
-              "   python3 -m venv /tmp/venv-devinterp && /tmp/venv-devinterp/bin/pip install torch==2.13.0 devinterp)")
+        print("\n## devinterp: skipped (pip install -e '.[bench]')")
         return
     gamma, eps = 1.0, 1e-4
     dchains, dsteps = (2, 500) if quick else (4, 2000)
@@ -174,7 +185,7 @@ def table3(quick):
 def table4(quick):
     py = devinterp_python()
     if py is None:
-        print("\n## NumPyro NUTS: skipped (no /tmp/venv-devinterp)")
+        print("\n## NumPyro NUTS: skipped (pip install -e '.[bench]')")
         return
     probe = subprocess.run([py, "-c", "import numpyro"], capture_output=True)
     if probe.returncode != 0:
@@ -202,17 +213,23 @@ def table4(quick):
         rows.append([name, f"NUTS ({nchains} chains, vectorized)", f"{nuts['grad_evals_sampling'] / nuts['seconds']:,.0f}",
                      f"{e_nuts / nuts['seconds']:,.0f}", "1", f"{lam.mean():.3f} ± {se_nuts:.3f}", ideal,
                      f"{nuts['version']}; {nuts['seconds']:.1f} s after a {nuts['seconds_first_run']:.1f} s compile run"])
-        for s_name in ("mala", "hmc"):
-            est = llc(U, sampler=s_name, chains=1000, draws=1000, warmup=500, seed=0)
+        UJ = Potential.from_polynomial(K, nbeta=nb, backend="jax")
+        llc(UJ, sampler="nuts", chains=nchains, draws=20, warmup=20, seed=1)      # compile first, as for NumPyro
+        runs = [("rlct NUTS, compiled", UJ, "nuts", nchains, ndraws, nwarm),
+                ("rlct MALA", U, "mala", nchains, ndraws, nwarm),
+                ("rlct MALA", U, "mala", 1000, 1000, 500), ("rlct HMC", U, "hmc", 1000, 1000, 500)]
+        for label, UU, s_name, ch, dr, wu in runs:
+            est = llc(UU, sampler=s_name, chains=ch, draws=dr, warmup=wu, seed=0)
             tr = est.trace
-            grads = tr.chains * (tr.draws + tr.warmup) * tr.sampler.grads_per_step
+            grads = tr.chains * (tr.draws + tr.warmup) * (tr.sampler.grads_per_step if s_name != "nuts" else 1)
             ratio = (est.ess / tr.seconds) / (e_nuts / nuts["seconds"])
-            rows.append([name, f"rlct {s_name.upper()} (1000 chains)", f"{grads / tr.seconds:,.0f}",
-                         f"{est.ess / tr.seconds:,.0f}", f"{ratio:,.0f}×", f"{est.value:.3f} ± {est.se:.3f}", ideal,
+            rows.append([name, f"{label} ({ch} chains)", f"{grads / tr.seconds:,.0f}" if s_name != "nuts" else "—",
+                         f"{est.ess / tr.seconds:,.0f}", f"{ratio:,.1f}×", f"{est.value:.3f} ± {est.se:.3f}", ideal,
                          f"{tr.seconds:.1f} s incl. warm-up, R-hat {est.rhat:.3f}"])
-    print(f"\n## Effective samples per second of λ̂ against NumPyro's NUTS (uniform prior on [−1, 1]^d; NUTS "
-          f"{nwarm} warm-up + {ndraws} draws; grad evals/s for NUTS count the sampling phase; ESS by the same "
-          f"estimator for all rows)\n")
+    print(f"\n## Effective samples per second of λ̂ against NumPyro's NUTS (float64 everywhere; uniform prior on "
+          f"[−1, 1]^d; NumPyro and the first rlct rows: {nchains} chains, {nwarm} warm-up + {ndraws} draws, timed "
+          f"after a compile run; grad evals/s for NumPyro count the sampling phase; ESS by the same estimator for "
+          f"all rows)\n")
     print_table(["model", "sampler", "grad evals/s", "ESS/s (λ̂)", "ratio", "λ̂ ± SE", "finite-n", "note"], rows)
 
 
@@ -236,6 +253,8 @@ def main(argv=None):
     if not args.no_devinterp:
         table3(args.quick)
         table4(args.quick)
+        _networks.table5(args.quick, print_table)
+    _networks.table6(args.quick, print_table)
     print(f"\n(total {time.perf_counter() - t:.0f} s)")
 
 

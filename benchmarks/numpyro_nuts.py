@@ -1,7 +1,7 @@
 """NumPyro's NUTS on a polynomial K — run by bench_numeric.py in a separate environment.
 
-Not imported by rlct: it runs under ``/tmp/venv-devinterp/bin/python`` after
-``pip install numpyro`` there. It reads a JSON spec on stdin (terms [[exponents, "p/q"], ...],
+Not imported by rlct: bench_numeric.py runs it in a subprocess (NumPyro switches JAX to float64
+globally), with this Python when the ``bench`` extra is installed. It reads a JSON spec on stdin (terms [[exponents, "p/q"], ...],
 nbeta, low, high (the uniform prior's box), chains, warmup, draws, seed) and prints one JSON line
 with the wall time of a second (compiled) run, the number of gradient evaluations, and the draws
 of the λ̂ statistic nβK (chains × draws), so the caller computes ESS with its own estimator.
@@ -24,7 +24,8 @@ def main():
     from numpyro.infer import MCMC, NUTS
 
     numpyro.set_host_device_count(1)
-    E = jnp.array([t[0] for t in spec["terms"]], dtype=jnp.float32)
+    numpyro.enable_x64()                      # float64, as rlct
+    E = jnp.array([t[0] for t in spec["terms"]], dtype=jnp.int32)
     c = jnp.array([float(Fraction(t[1])) for t in spec["terms"]])
     d = E.shape[1]
     nb = spec["nbeta"]
