@@ -126,7 +126,7 @@ class TorchModel:
                 if value.shape != tuple(own[k].shape):
                     raise InputError(f"to_torch: params[{k!r}] has shape {value.shape}; "
                                      f"expected {tuple(own[k].shape)}")
-                own[k].copy_(torch.as_tensor(value).to(own[k].dtype))
+                own[k].copy_(torch.from_numpy(np.array(value)).to(own[k].dtype))
         return module
 
 
@@ -147,11 +147,13 @@ def _check_keys(params, names, reference) -> None:
 
 def _softplus(input, beta=1.0, threshold=20.0):
     bx = beta * input
-    return jnp.where(bx > threshold, input, jnp.logaddexp(jnp.minimum(bx, threshold), 0.0) / beta)
+    linear = bx > threshold  # torch's rule; jnp.where (not jnp.minimum, whose gradient halves at ties) keeps
+    return jnp.where(linear, input, jnp.logaddexp(jnp.where(linear, threshold, bx), 0.0) / beta)  # its kink
 
 
 def _elu(input, alpha=1.0, inplace=False):
-    return jnp.where(input > 0, input, alpha * jnp.expm1(jnp.minimum(input, 0.0)))
+    positive = input > 0
+    return jnp.where(positive, input, alpha * jnp.expm1(jnp.where(positive, 0.0, input)))
 
 
 def _leaky_relu(input, negative_slope=0.01, inplace=False):
@@ -242,7 +244,7 @@ def _functions(torch):
     F = torch.nn.functional
     binary = {operator.add: operator.add, operator.sub: operator.sub, operator.mul: operator.mul,
               operator.truediv: operator.truediv, operator.matmul: jnp.matmul, operator.neg: operator.neg,
-              operator.pos: operator.pos}
+              operator.pos: operator.pos, operator.getitem: operator.getitem, getattr: _getattr}
     table = {torch.add: _add, torch.sub: _sub, torch.mul: jnp.multiply, torch.div: jnp.divide,
              torch.matmul: jnp.matmul, torch.neg: jnp.negative, torch.tanh: jnp.tanh, torch.relu: _relu,
              torch.sigmoid: jax.nn.sigmoid, torch.exp: jnp.exp, torch.flatten: _flatten, torch.reshape: _reshape,
@@ -252,9 +254,19 @@ def _functions(torch):
     return {**binary, **table}
 
 
+def _size(input, dim=None):
+    return tuple(input.shape) if dim is None else input.shape[dim]
+
+
+def _getattr(obj, name):
+    if name not in ("shape", "ndim", "T"):
+        raise InputError(f"tensor attribute .{name} is not supported in a converted forward")
+    return getattr(obj, name)
+
+
 _METHODS = {"tanh": jnp.tanh, "relu": _relu, "sigmoid": jax.nn.sigmoid, "exp": jnp.exp, "neg": jnp.negative,
             "add": _add, "sub": _sub, "mul": jnp.multiply, "div": jnp.divide, "matmul": jnp.matmul,
-            "flatten": _flatten, "reshape": _reshape, "view": _reshape}
+            "flatten": _flatten, "reshape": _reshape, "view": _reshape, "size": _size, "dim": jnp.ndim}
 
 SUPPORTED = ("nn.Sequential, nn.Linear, nn.Identity, nn.Flatten, nn.Dropout, ReLU, Tanh, Sigmoid, GELU, SiLU, "
              "Softplus, LeakyReLU, ELU, Softmax, LogSoftmax, and custom forwards of these with + - * / @ and "
@@ -346,6 +358,8 @@ def _step(node, module, torch, canon, leaves, functions, dtype):
         rule = leaves.get(type(sub))
         if rule is None:
             return (name, op, None, (), {}), f"layer '{node.target}' ({type(sub).__name__})"
+        if getattr(sub, "dim", 0) is None:
+            return (name, op, None, (), {}), f"layer '{node.target}' ({type(sub).__name__} without dim)"
 
         def run(p, x, a, k, sub=sub, rule=rule):
             return rule(sub, lambda t: p[canon[id(t)]], a[0])
@@ -386,42 +400,45 @@ def _torch_route(module, torch, np_dtype):
         return functional_call(module, (p, buffers), (x,), tie_weights=True, strict=False)
 
     def as_torch(tree):
-        return {k: torch.from_numpy(np.array(v)) for k, v in tree.items()}
+        return {k: torch.from_numpy(np.array(v)).to(tdtype) for k, v in tree.items()}
 
     def x_torch(x):
         x = torch.from_numpy(np.array(x))
         return x.to(tdtype) if x.is_floating_point() else x
 
-    def host_forward(p, x):
+    def forward(p, x):
         with lock, torch.no_grad():
             out = call(as_torch(p), x_torch(x))
         return np.asarray(_single(out, torch).detach().cpu().numpy(), dtype=np_dtype)
 
-    def host_vjp(p, x, g):
+    def backward(p, x, g):
         with lock:
-            xt = x_torch(x)
-            differentiable = xt.is_floating_point()
-            if differentiable:
+            xt, gt = x_torch(x), torch.from_numpy(np.array(g)).to(tdtype)
+            if xt.is_floating_point():
                 _, pull = vjp(call, as_torch(p), xt)
-                gp, gx = pull(torch.from_numpy(np.array(g)))
+                gp, gx = pull(gt)
+                gx = gx.detach().numpy().astype(x.dtype)
             else:
                 _, pull = vjp(lambda q: call(q, xt), as_torch(p))
-                (gp,), gx = pull(torch.from_numpy(np.array(g))), None
-        gp = {k: np.asarray(v.detach().numpy(), dtype=np.asarray(p[k]).dtype) for k, v in gp.items()}
-        return gp, (np.asarray(gx.detach().numpy(), dtype=np.asarray(x).dtype) if differentiable else None)
+                (gp,), gx = pull(gt), None
+        return {k: v.detach().numpy().astype(p[k].dtype) for k, v in gp.items()}, gx
 
     def out_struct(x):
         key = (tuple(x.shape), str(x.dtype))
         if key not in shapes:
-            probe = x_torch(np.zeros(x.shape, dtype=x.dtype))
             with lock, torch.no_grad():
-                out = _single(module(probe), torch)
+                out = _single(module(x_torch(np.zeros(x.shape, dtype=x.dtype))), torch)
             shapes[key] = jax.ShapeDtypeStruct(tuple(out.shape), np_dtype)
         return shapes[key]
 
+    # vmap_method="broadcast_all": one host call receives the whole batch, with every argument broadcast to
+    # the same leading batch axes, and _over_batch loops over them in numpy. (JAX's "sequential" method slices
+    # the batch with JAX operations on a callback thread, where a `with jax.enable_x64(True):` block does not
+    # apply, so float64 arguments would arrive truncated to float32.)
     @jax.custom_vjp
     def fn(params, x):
-        return jax.pure_callback(host_forward, out_struct(x), params, x, vmap_method="sequential")
+        host = _over_batch(forward, jnp.ndim(x))
+        return jax.pure_callback(host, out_struct(x), params, x, vmap_method="broadcast_all")
 
     def fwd(params, x):
         return fn(params, x), (params, x)
@@ -430,11 +447,25 @@ def _torch_route(module, torch, np_dtype):
         params, x = res
         structs = (jax.tree_util.tree_map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), params),
                    jax.ShapeDtypeStruct(x.shape, x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else None)
-        gp, gx = jax.pure_callback(host_vjp, structs, params, x, g, vmap_method="sequential")
-        return gp, gx
+        host = _over_batch(backward, jnp.ndim(x))
+        return jax.pure_callback(host, structs, params, x, g, vmap_method="broadcast_all")
 
     fn.defvjp(fwd, bwd)
     return fn
+
+
+def _over_batch(single, x_ndim):
+    """A host function applying ``single(params, x, *rest)`` to each index of the arguments' leading batch axes."""
+
+    def host(p, x, *rest):
+        p, x, rest = {k: np.asarray(v) for k, v in p.items()}, np.asarray(x), [np.asarray(r) for r in rest]
+        batch = x.shape[:x.ndim - x_ndim]
+        if not batch:
+            return single(p, x, *rest)
+        results = [single({k: v[i] for k, v in p.items()}, x[i], *(r[i] for r in rest)) for i in np.ndindex(batch)]
+        return jax.tree_util.tree_map(lambda *leaves: np.stack(leaves).reshape(batch + leaves[0].shape), *results)
+
+    return host
 
 
 def _single(out, torch):
@@ -506,7 +537,7 @@ def from_torch(module, *, example_input=None, dtype="float64", route="auto") -> 
         raise InputError("dtype='float64' needs JAX's 64-bit mode: call jax.config.update('jax_enable_x64', True) "
                          "first (or work inside `with jax.enable_x64(True):`), or pass dtype='float32'")
     tdtype = torch.float64 if dtype == "float64" else torch.float32
-    work = copy.deepcopy(module).to(dtype=tdtype).eval()
+    work = copy.deepcopy(module).to(device="cpu", dtype=tdtype).eval()
     for p in work.parameters():
         p.requires_grad_(False)
     names = tuple(k for k, _ in work.named_parameters())
@@ -551,7 +582,7 @@ def _mismatch(fn, params, work, example_input, torch, dtype):
     tdtype = torch.float64 if dtype == "float64" else torch.float32
     ref = _run_example(work, example_input, torch, tdtype)
     try:
-        got = np.asarray(fn(params, jnp.asarray(_example(example_input, torch, tdtype).numpy())))
+        got = np.asarray(jax.jit(fn)(params, jnp.asarray(_example(example_input, torch, tdtype).numpy())))
     except Exception as exc:  # a conversion that cannot run is treated like a wrong one
         return f"{type(exc).__name__}: {exc}"
     if got.shape != ref.shape:
