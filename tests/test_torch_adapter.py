@@ -38,13 +38,13 @@ class Custom(nn.Module):
         super().__init__()
         self.inp = nn.Linear(4, 6)
         self.w = nn.Parameter(torch.randn(6, 6) / 3)
-        self.out = nn.Linear(6, 2, bias=False)
+        self.out = nn.Linear(6, 3, bias=False)
         self.register_buffer("shift", torch.linspace(-0.5, 0.5, 6))
 
     def forward(self, x):
-        h = torch.tanh(self.inp(x))
+        h = torch.tanh(self.inp(x.view(x.size(0), -1)))
         h = h + torch.relu(h @ self.w) * 0.5 - self.shift
-        return self.out(nn.functional.gelu(h, approximate="tanh")) / 2.0
+        return self.out(nn.functional.gelu(h, approximate="tanh"))[:, :2] / 2.0
 
 
 class Normed(nn.Module):
@@ -84,6 +84,8 @@ def _architectures():
         "zoo": _net(nn.Flatten(), nn.Linear(10, 9), nn.SiLU(), nn.Dropout(0.5), nn.Linear(9, 9), nn.Softplus(),
                     nn.Linear(9, 9), nn.LeakyReLU(0.2), nn.Sequential(nn.Linear(9, 9), nn.ELU(0.7)), nn.Identity(),
                     nn.Linear(9, 9), nn.Sigmoid(), nn.Linear(9, 4), nn.Softplus(beta=2.0, threshold=1.0)),
+        "classifier": _net(nn.Linear(10, 6), nn.Tanh(), nn.Linear(6, 3), nn.Softmax(dim=-1), nn.Linear(3, 3),
+                           nn.LogSoftmax(dim=1)),
         "custom_fx": Custom().double(),
     }
 
@@ -112,10 +114,10 @@ def _torch_grads(module, x, y):
 @pytest.mark.parametrize("arch", list(_architectures()))
 def test_converted_forward_and_gradient_match_torch(arch):
     module = _architectures()[arch]
-    model = from_torch(module, route="converted")
+    x = _inputs(module)
+    model = from_torch(module, route="converted", example_input=x.numpy())
     assert model.route == "converted" and model.reason is None
     assert list(model.params) == [k for k, _ in module.named_parameters()]
-    x = _inputs(module)
     y = torch.randn(module(x).shape, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
     got = jax.jit(model.fn)(model.params, jnp.asarray(x.numpy()))
     assert got.dtype == jnp.float64
@@ -156,6 +158,27 @@ def test_vmap_over_parameter_vectors():
         np.testing.assert_allclose(np.asarray(out), model.to_torch(t)(x).detach().numpy(), atol=1e-10, rtol=0)
 
 
+def test_converted_hessian_matches_torch():
+    # Route 1 is pure JAX, so second derivatives work; reference: torch.autograd.functional.hessian.
+    module = _net(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1), seed=9)
+    model = from_torch(module)
+    x = torch.randn(7, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(10))
+    xj = jnp.asarray(x.numpy())
+    h = jax.jit(jax.hessian(lambda t: jnp.sum(jnp.sin(model.fn(model.unravel(t), xj)))))(model.ravel(model.params))
+    shapes = [(k, p.shape) for k, p in module.named_parameters()]
+
+    def torch_loss(v):
+        params, start = {}, 0
+        for k, shape in shapes:
+            params[k] = v[start:start + shape.numel()].reshape(shape)
+            start += shape.numel()
+        return torch.sin(torch.func.functional_call(module, params, (x,))).sum()
+
+    theta0 = torch.nn.utils.parameters_to_vector(module.parameters()).detach()
+    ref = torch.autograd.functional.hessian(torch_loss, theta0)
+    np.testing.assert_allclose(np.asarray(h), ref.numpy(), rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("cls", [Normed, Branchy])
 def test_torch_func_route_matches_torch(cls):
     torch.manual_seed(4)
@@ -191,6 +214,11 @@ def test_torch_func_route_under_vmap_of_grad():
         return jnp.sum(model.fn(model.unravel(t), jnp.asarray(x.numpy())) ** 2)
 
     values, grads = jax.jit(jax.vmap(jax.value_and_grad(loss)))(thetas)
+    # nested vmap (parameters x inputs) agrees with the single calls
+    xs = jnp.stack([jnp.asarray(x.numpy()), -jnp.asarray(x.numpy())])
+    both = jax.jit(jax.vmap(jax.vmap(lambda t, z: model.fn(model.unravel(t), z), (None, 0)), (0, None)))(thetas, xs)
+    assert both.shape == (3, 2, 4, 2)
+    np.testing.assert_array_equal(np.asarray(both[2, 1]), np.asarray(model.fn(model.unravel(thetas[2]), xs[1])))
     for t, v, g in zip(thetas, values, grads):
         copy = model.to_torch(t)
         out = (copy(x) ** 2).sum()
@@ -278,6 +306,13 @@ def test_errors_are_clear():
         from_torch(nn.Linear(2, 2), route="fast")
     with pytest.raises(InputError, match="example_input"):
         from_torch(Normed(), example_input=np.zeros((2, 7)))  # wrong width
+
+    class Pair(nn.Module):
+        def forward(self, x):
+            return x, x
+
+    with pytest.raises(InputError, match="single tensor"):
+        from_torch(Pair(), example_input=np.zeros((2, 7)))
     model = from_torch(nn.Linear(2, 2))
     with pytest.raises(InputError, match="missing"):
         model.to_torch({"weight": model.params["weight"]})

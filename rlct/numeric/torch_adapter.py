@@ -122,11 +122,7 @@ class TorchModel:
         own = dict(module.named_parameters())
         with torch.no_grad():
             for k in self.names:
-                value = np.asarray(params[k])
-                if value.shape != tuple(own[k].shape):
-                    raise InputError(f"to_torch: params[{k!r}] has shape {value.shape}; "
-                                     f"expected {tuple(own[k].shape)}")
-                own[k].copy_(torch.from_numpy(np.array(value)).to(own[k].dtype))
+                own[k].copy_(torch.from_numpy(np.array(params[k])).to(own[k].dtype))
         return module
 
 
@@ -143,12 +139,12 @@ def _check_keys(params, names, reference) -> None:
 
 
 # --------------------------------------------------------------------------- jax.numpy versions of torch ops
-# Signatures follow torch's, so fx's recorded args/kwargs apply unchanged.
+# Signatures follow torch's, so fx's recorded args/kwargs apply unchanged. Kinks follow torch's one-sided
+# derivatives: jnp.where, never jnp.minimum/maximum (whose gradient is halved at ties).
 
 def _softplus(input, beta=1.0, threshold=20.0):
-    bx = beta * input
-    linear = bx > threshold  # torch's rule; jnp.where (not jnp.minimum, whose gradient halves at ties) keeps
-    return jnp.where(linear, input, jnp.logaddexp(jnp.where(linear, threshold, bx), 0.0) / beta)  # its kink
+    linear = beta * input > threshold
+    return jnp.where(linear, input, jnp.logaddexp(jnp.where(linear, threshold, beta * input), 0.0) / beta)
 
 
 def _elu(input, alpha=1.0, inplace=False):
@@ -161,8 +157,6 @@ def _leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 def _gelu(input, approximate="none"):
-    if approximate not in ("none", "tanh"):
-        raise InputError(f"GELU approximate={approximate!r}: supported are 'none' and 'tanh'")
     return jax.nn.gelu(input, approximate=(approximate == "tanh"))
 
 
@@ -173,89 +167,21 @@ def _linear(input, weight, bias=None):
 
 def _flatten(input, start_dim=0, end_dim=-1):
     shape = input.shape
-    if not shape:
-        return input.reshape(1)
-    start, end = start_dim % len(shape), end_dim % len(shape)
+    start, end = start_dim % max(len(shape), 1), end_dim % max(len(shape), 1)
     return input.reshape(shape[:start] + (-1,) + shape[end + 1:])
 
 
-def _softmax(input, dim=None, _stacklevel=3, dtype=None):
-    if dim is None:
-        raise InputError("Softmax needs an explicit dim to be converted")
-    return jax.nn.softmax(input, axis=dim)
+def _softmax(input, dim=None, _stacklevel=3, dtype=None, log=False):
+    dim = dim if dim is not None else (0 if input.ndim in (0, 1, 3) else 1)  # torch's legacy implicit dim
+    return (jax.nn.log_softmax if log else jax.nn.softmax)(input, axis=dim)
 
 
 def _log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    if dim is None:
-        raise InputError("LogSoftmax needs an explicit dim to be converted")
-    return jax.nn.log_softmax(input, axis=dim)
-
-
-def _relu(input, inplace=False):
-    return jax.nn.relu(input)
-
-
-def _identity(input, *args, **kwargs):
-    return input
-
-
-def _add(input, other, *, alpha=1):
-    return input + alpha * other
-
-
-def _sub(input, other, *, alpha=1):
-    return input - alpha * other
+    return _softmax(input, dim, log=True)
 
 
 def _reshape(input, *shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return input.reshape(shape)
-
-
-def _leaf_modules(nn):
-    """Supported leaf modules: type -> (jax function of (module, parameter getter, x), what it needs)."""
-
-    def linear(m, get, x):
-        return _linear(x, get(m.weight), None if m.bias is None else get(m.bias))
-
-    def const(f):
-        return lambda m, get, x: f(x)
-
-    return {
-        nn.Linear: linear,
-        nn.Identity: const(_identity),
-        nn.Dropout: const(_identity),
-        nn.Flatten: lambda m, get, x: _flatten(x, m.start_dim, m.end_dim),
-        nn.ReLU: const(jax.nn.relu),
-        nn.Tanh: const(jnp.tanh),
-        nn.Sigmoid: const(jax.nn.sigmoid),
-        nn.GELU: lambda m, get, x: _gelu(x, m.approximate),
-        nn.SiLU: const(jax.nn.silu),
-        nn.Softplus: lambda m, get, x: _softplus(x, m.beta, m.threshold),
-        nn.LeakyReLU: lambda m, get, x: _leaky_relu(x, m.negative_slope),
-        nn.ELU: lambda m, get, x: _elu(x, m.alpha),
-        nn.Softmax: lambda m, get, x: _softmax(x, m.dim),
-        nn.LogSoftmax: lambda m, get, x: _log_softmax(x, m.dim),
-    }
-
-
-def _functions(torch):
-    F = torch.nn.functional
-    binary = {operator.add: operator.add, operator.sub: operator.sub, operator.mul: operator.mul,
-              operator.truediv: operator.truediv, operator.matmul: jnp.matmul, operator.neg: operator.neg,
-              operator.pos: operator.pos, operator.getitem: operator.getitem, getattr: _getattr}
-    table = {torch.add: _add, torch.sub: _sub, torch.mul: jnp.multiply, torch.div: jnp.divide,
-             torch.matmul: jnp.matmul, torch.neg: jnp.negative, torch.tanh: jnp.tanh, torch.relu: _relu,
-             torch.sigmoid: jax.nn.sigmoid, torch.exp: jnp.exp, torch.flatten: _flatten, torch.reshape: _reshape,
-             F.relu: _relu, F.tanh: jnp.tanh, F.sigmoid: jax.nn.sigmoid, F.gelu: _gelu, F.silu: jax.nn.silu,
-             F.softplus: _softplus, F.leaky_relu: _leaky_relu, F.elu: _elu, F.linear: _linear,
-             F.softmax: _softmax, F.log_softmax: _log_softmax, F.dropout: _identity}
-    return {**binary, **table}
-
-
-def _size(input, dim=None):
-    return tuple(input.shape) if dim is None else input.shape[dim]
+    return input.reshape(tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 
 
 def _getattr(obj, name):
@@ -264,19 +190,61 @@ def _getattr(obj, name):
     return getattr(obj, name)
 
 
+def _unary(f):
+    return lambda input, *args, inplace=False, **kwargs: f(input)
+
+
+_identity = _unary(lambda x: x)
+_relu = _unary(jax.nn.relu)
+
+
+def _leaf_modules(nn):
+    """Supported leaf module types -> ``rule(module, get_param, x)``."""
+
+    def of_x(f):
+        return lambda m, get, x: f(x)
+
+    return {nn.Linear: lambda m, get, x: _linear(x, get(m.weight), None if m.bias is None else get(m.bias)),
+            nn.Identity: of_x(_identity), nn.Dropout: of_x(_identity),
+            nn.Flatten: lambda m, get, x: _flatten(x, m.start_dim, m.end_dim),
+            nn.ReLU: of_x(jax.nn.relu), nn.Tanh: of_x(jnp.tanh), nn.Sigmoid: of_x(jax.nn.sigmoid),
+            nn.GELU: lambda m, get, x: _gelu(x, m.approximate), nn.SiLU: of_x(jax.nn.silu),
+            nn.Softplus: lambda m, get, x: _softplus(x, m.beta, m.threshold),
+            nn.LeakyReLU: lambda m, get, x: _leaky_relu(x, m.negative_slope),
+            nn.ELU: lambda m, get, x: _elu(x, m.alpha),
+            nn.Softmax: lambda m, get, x: _softmax(x, m.dim), nn.LogSoftmax: lambda m, get, x: _log_softmax(x, m.dim)}
+
+
+def _functions(torch):
+    """Supported ``call_function`` targets (operators, torch.*, torch.nn.functional.*) -> jax version."""
+    F = torch.nn.functional
+    return {operator.add: operator.add, operator.sub: operator.sub, operator.mul: operator.mul,
+            operator.truediv: operator.truediv, operator.matmul: jnp.matmul, operator.neg: operator.neg,
+            operator.pos: operator.pos, operator.getitem: operator.getitem, getattr: _getattr,
+            torch.add: lambda input, other, *, alpha=1: input + alpha * other,
+            torch.sub: lambda input, other, *, alpha=1: input - alpha * other,
+            torch.mul: jnp.multiply, torch.div: jnp.divide, torch.matmul: jnp.matmul, torch.neg: jnp.negative,
+            torch.tanh: jnp.tanh, torch.relu: _relu, torch.sigmoid: jax.nn.sigmoid, torch.exp: jnp.exp,
+            torch.flatten: _flatten, torch.reshape: _reshape, F.relu: _relu, F.tanh: jnp.tanh,
+            F.sigmoid: jax.nn.sigmoid, F.gelu: _gelu, F.silu: _unary(jax.nn.silu), F.softplus: _softplus,
+            F.leaky_relu: _leaky_relu, F.elu: _elu, F.linear: _linear, F.softmax: _softmax,
+            F.log_softmax: _log_softmax, F.dropout: _identity}
+
+
 _METHODS = {"tanh": jnp.tanh, "relu": _relu, "sigmoid": jax.nn.sigmoid, "exp": jnp.exp, "neg": jnp.negative,
-            "add": _add, "sub": _sub, "mul": jnp.multiply, "div": jnp.divide, "matmul": jnp.matmul,
-            "flatten": _flatten, "reshape": _reshape, "view": _reshape, "size": _size, "dim": jnp.ndim}
+            "add": operator.add, "sub": operator.sub, "mul": jnp.multiply, "div": jnp.divide,
+            "matmul": jnp.matmul, "flatten": _flatten, "reshape": _reshape, "view": _reshape, "dim": jnp.ndim,
+            "size": lambda input, dim=None: tuple(input.shape) if dim is None else input.shape[dim]}
 
 SUPPORTED = ("nn.Sequential, nn.Linear, nn.Identity, nn.Flatten, nn.Dropout, ReLU, Tanh, Sigmoid, GELU, SiLU, "
-             "Softplus, LeakyReLU, ELU, Softmax, LogSoftmax, and custom forwards of these with + - * / @ and "
-             "torch.tanh/relu/sigmoid/exp/flatten/matmul")
+             "Softplus, LeakyReLU, ELU, Softmax, LogSoftmax, and custom forwards of these with + - * / @, "
+             "indexing, view/reshape and torch.tanh/relu/sigmoid/exp/flatten/matmul")
 
 
 # --------------------------------------------------------------------------- route 1: fx graph -> jax.numpy
 
 def _convert(module, torch, dtype):
-    """Translate ``module`` to a pure JAX function, or return the reason it cannot be."""
+    """``(fn, None)`` translating ``module`` to jax.numpy, or ``(None, reason)`` naming what is unsupported."""
     import torch.fx
 
     try:
@@ -285,104 +253,49 @@ def _convert(module, torch, dtype):
         return None, f"torch.fx cannot trace its forward ({type(exc).__name__}: {exc})"
     canon = {id(p): k for k, p in module.named_parameters()}
     leaves, functions = _leaf_modules(torch.nn), _functions(torch)
-    program, bad = [], []
-    for node in graph.nodes:
-        step, problem = _step(node, module, torch, canon, leaves, functions, dtype)
-        if problem:
-            bad.append(problem)
-        program.append(step)
-    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
-    if len(placeholders) != 1:
-        bad.append(f"forward takes {len(placeholders)} inputs; fn(params, x) needs exactly one")
+    steps = [(node, _step(node, module, torch, canon, leaves, functions, dtype)) for node in graph.nodes]
+    bad = [run for _, run in steps if isinstance(run, str)]
+    inputs = sum(node.op == "placeholder" for node in graph.nodes)
+    if inputs != 1:
+        bad.append(f"forward takes {inputs} inputs; fn(params, x) needs exactly one")
     if bad:
         return None, "; ".join(bad) + f" (supported: {SUPPORTED})"
-    program = tuple(program)
+    map_arg = torch.fx.node.map_arg
 
     def fn(params, x):
         env = {}
-        for name, kind, run, args, kwargs in program:
-            if kind == "output":
-                return _resolve(args[0], env)
-            env[name] = run(params, x, _resolve(args, env), _resolve(kwargs, env))
+        for node, run in steps:
+            if node.op == "output":
+                return map_arg(node.args[0], env.__getitem__)
+            env[node] = run(params, x, *map_arg((node.args, node.kwargs), env.__getitem__))
         raise AssertionError("graph without output")  # pragma: no cover
 
     return fn, None
 
 
-class _Ref(str):
-    """A reference to an earlier node's value inside fx args."""
-
-
-def _resolve(obj, env):
-    if isinstance(obj, _Ref):
-        return env[obj]
-    if isinstance(obj, (tuple, list)):
-        return type(obj)(_resolve(a, env) for a in obj)
-    if isinstance(obj, dict):
-        return {k: _resolve(v, env) for k, v in obj.items()}
-    return obj
-
-
-def _freeze(obj, torch):
-    """fx args with nodes replaced by :class:`_Ref` names; torch dtypes etc. kept; tensors rejected."""
-    import torch.fx
-
-    if isinstance(obj, torch.fx.Node):
-        return _Ref(obj.name)
-    if isinstance(obj, (tuple, list)):
-        return tuple(_freeze(a, torch) for a in obj)
-    if isinstance(obj, dict):
-        return {k: _freeze(v, torch) for k, v in obj.items()}
-    return obj
-
-
 def _step(node, module, torch, canon, leaves, functions, dtype):
-    """One program step (name, kind, run(params, x, args, kwargs), args, kwargs) and a problem or None."""
-    args, kwargs = _freeze(node.args, torch), _freeze(node.kwargs, torch)
-    name, op = node.name, node.op
-    if op == "placeholder":
-        return (name, op, lambda p, x, a, k: x, (), {}), None
-    if op == "output":
-        return (name, op, None, (_freeze(node.args[0], torch),), {}), None
+    """``run(params, x, args, kwargs)`` for one fx node, or a string naming why it is unsupported."""
+    op, target = node.op, node.target
+    if op in ("placeholder", "output"):
+        return lambda p, x, a, k: x
     if op == "get_attr":
-        value = _fetch(module, node.target)
+        value = operator.attrgetter(target)(module)
         if id(value) in canon:
-            key = canon[id(value)]
-            return (name, op, lambda p, x, a, k: p[key], (), {}), None
-        if isinstance(value, torch.Tensor):
-            const = jnp.asarray(value.detach().cpu().numpy(), dtype=dtype if value.is_floating_point() else None)
-            return (name, op, lambda p, x, a, k: const, (), {}), None
-        return (name, op, None, (), {}), f"attribute '{node.target}' of type {type(value).__name__}"
+            return lambda p, x, a, k, key=canon[id(value)]: p[key]
+        if isinstance(value, torch.Tensor):  # a buffer or plain tensor attribute: a constant
+            const = jnp.asarray(value.detach().numpy(), dtype=dtype if value.is_floating_point() else None)
+            return lambda p, x, a, k: const
+        return f"attribute '{target}' of type {type(value).__name__}"
     if op == "call_module":
-        sub = module.get_submodule(node.target)
+        sub = module.get_submodule(target)
         rule = leaves.get(type(sub))
         if rule is None:
-            return (name, op, None, (), {}), f"layer '{node.target}' ({type(sub).__name__})"
-        if getattr(sub, "dim", 0) is None:
-            return (name, op, None, (), {}), f"layer '{node.target}' ({type(sub).__name__} without dim)"
-
-        def run(p, x, a, k, sub=sub, rule=rule):
-            return rule(sub, lambda t: p[canon[id(t)]], a[0])
-
-        return (name, op, run, args, kwargs), None
-    if op == "call_function":
-        f = functions.get(node.target)
-        if f is None:
-            return (name, op, None, (), {}), f"function {getattr(node.target, '__name__', node.target)}"
-        return (name, op, lambda p, x, a, k, f=f: f(*a, **k), args, kwargs), None
-    if op == "call_method":
-        f = _METHODS.get(node.target)
-        if f is None:
-            return (name, op, None, (), {}), f"tensor method .{node.target}()"
-        return (name, op, lambda p, x, a, k, f=f: f(*a, **k), args, kwargs), None
-    return (name, op, None, (), {}), f"fx operation {op}"  # pragma: no cover
-
-
-def _fetch(module, target):
-    obj = module
-    for part in target.split("."):
-        obj = getattr(obj, part)
-    return obj
+            return f"layer '{target}' ({type(sub).__name__})"
+        return lambda p, x, a, k: rule(sub, lambda t: p[canon[id(t)]], a[0])
+    f = (functions if op == "call_function" else _METHODS).get(target)
+    if f is None:
+        return f"function {getattr(target, '__name__', target)}" if op == "call_function" else f"method .{target}()"
+    return lambda p, x, a, k: f(*a, **k)
 
 
 # --------------------------------------------------------------------------- route 2: torch via pure_callback
@@ -431,10 +344,8 @@ def _torch_route(module, torch, np_dtype):
             shapes[key] = jax.ShapeDtypeStruct(tuple(out.shape), np_dtype)
         return shapes[key]
 
-    # vmap_method="broadcast_all": one host call receives the whole batch, with every argument broadcast to
-    # the same leading batch axes, and _over_batch loops over them in numpy. (JAX's "sequential" method slices
-    # the batch with JAX operations on a callback thread, where a `with jax.enable_x64(True):` block does not
-    # apply, so float64 arguments would arrive truncated to float32.)
+    # vmap_method="broadcast_all": one host call gets the whole batch and _over_batch loops in numpy. ("sequential"
+    # slices with JAX on a callback thread, where `with jax.enable_x64(True):` does not apply: float64 -> float32.)
     @jax.custom_vjp
     def fn(params, x):
         host = _over_batch(forward, jnp.ndim(x))
@@ -547,49 +458,33 @@ def from_torch(module, *, example_input=None, dtype="float64", route="auto") -> 
     if fn is None and route == "converted":
         raise InputError(f"cannot convert {type(module).__name__} to jax.numpy: {reason}; "
                          "use route='auto' to call torch through callbacks instead")
-    if fn is not None and example_input is not None:
-        mismatch = _mismatch(fn, params, work, example_input, torch, dtype)
+    if example_input is not None:
+        x = torch.as_tensor(np.asarray(example_input))
+        x = x.to(tdtype) if x.is_floating_point() else x
+        try:
+            with torch.no_grad():
+                ref = _single(work(x), torch).numpy()
+        except Exception as exc:
+            raise InputError(f"the module fails on example_input ({type(exc).__name__}: {exc})") from exc
+        mismatch = None if fn is None else _mismatch(fn, params, jnp.asarray(x.numpy()), ref)
+        if mismatch is not None and route == "converted":
+            raise InputError(f"the converted function disagrees with the module on example_input: {mismatch}")
         if mismatch is not None:
-            if route == "converted":
-                raise InputError(f"converted function disagrees with the module on example_input: {mismatch}")
-            fn, reason = None, f"converted function disagreed with the module on example_input ({mismatch})"
+            fn, reason = None, f"the converted function disagreed with the module on example_input ({mismatch})"
     chosen = "converted" if fn is not None else "torch.func"
-    if fn is None:
-        fn = _torch_route(work, torch, np.dtype(dtype))
-        if example_input is not None:
-            _run_example(work, example_input, torch, tdtype)
-    return TorchModel(fn=fn, params=params, route=chosen, names=names, reason=None if chosen == "converted"
-                      else reason, _module=copy.deepcopy(module))
+    return TorchModel(fn=fn or _torch_route(work, torch, np.dtype(dtype)), params=params, route=chosen, names=names,
+                      reason=None if fn else reason, _module=copy.deepcopy(module))
 
 
-def _example(example_input, torch, tdtype):
-    x = torch.as_tensor(np.asarray(example_input))
-    return x.to(tdtype) if x.is_floating_point() else x
-
-
-def _run_example(work, example_input, torch, tdtype):
+def _mismatch(fn, params, x, ref):
+    """None if ``fn(params, x)`` reproduces ``ref`` to about sqrt(machine epsilon), else what differs."""
     try:
-        with torch.no_grad():
-            return _single(work(_example(example_input, torch, tdtype)), torch).numpy()
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"the module fails on example_input ({type(exc).__name__}: {exc})") from exc
-
-
-def _mismatch(fn, params, work, example_input, torch, dtype):
-    """None if ``fn`` reproduces the module on ``example_input``, else a description of the difference."""
-    tdtype = torch.float64 if dtype == "float64" else torch.float32
-    ref = _run_example(work, example_input, torch, tdtype)
-    try:
-        got = np.asarray(jax.jit(fn)(params, jnp.asarray(_example(example_input, torch, tdtype).numpy())))
+        got = np.asarray(jax.jit(fn)(params, x))
     except Exception as exc:  # a conversion that cannot run is treated like a wrong one
         return f"{type(exc).__name__}: {exc}"
     if got.shape != ref.shape:
         return f"output shape {got.shape} instead of {ref.shape}"
-    eps = np.finfo(np.dtype(dtype)).eps
-    scale = max(1.0, float(np.max(np.abs(ref), initial=0.0)))
     err = float(np.max(np.abs(got - ref), initial=0.0))
-    if not err <= math.sqrt(eps) * scale:
+    if not err <= math.sqrt(np.finfo(ref.dtype).eps) * max(1.0, float(np.max(np.abs(ref), initial=0.0))):
         return f"max abs difference {err:.3g}"
     return None
