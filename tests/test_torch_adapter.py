@@ -235,11 +235,12 @@ def test_both_routes_agree_and_batchnorm_uses_running_stats():
     module(torch.randn(32, 3, dtype=torch.float64))  # moves the running statistics
     model = from_torch(module)
     assert model.route == "torch.func" and "BatchNorm1d" in model.reason
+    assert module.training and model.to_torch().training  # the user's module is left in training mode
+    assert set(model.params) == {k for k, _ in module.named_parameters()}  # running stats are buffers
     x = torch.randn(5, 3, dtype=torch.float64)
     module.eval()
     np.testing.assert_allclose(np.asarray(model.fn(model.params, jnp.asarray(x.numpy()))),
                                module(x).detach().numpy(), atol=1e-12, rtol=0)
-    assert module.training is False and set(model.params) == {k for k, _ in module.named_parameters()}
     mlp = _architectures()["mlp_relu"]
     a, b = from_torch(mlp), from_torch(mlp, route="torch.func")
     assert (a.route, b.route) == ("converted", "torch.func")

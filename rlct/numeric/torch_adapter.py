@@ -426,8 +426,8 @@ def from_torch(module, *, example_input=None, dtype="float64", route="auto") -> 
     >>> x = torch.linspace(-1, 1, 8, dtype=torch.float64).reshape(4, 2)
     >>> with jax.enable_x64(True):  # or jax.config.update("jax_enable_x64", True)
     ...     model = from_torch(net)
-    ...     y = model.fn(model.params, jnp.asarray(x.numpy()))
-    ...     g = jax.grad(lambda p: jnp.sum(model.fn(p, jnp.asarray(x.numpy())) ** 2))(model.params)
+    ...     y = jax.jit(model.fn)(model.params, jnp.asarray(x.numpy()))
+    ...     g = jax.jit(jax.grad(lambda p: jnp.sum(model.fn(p, jnp.asarray(x.numpy())) ** 2)))(model.params)
     >>> model.route, model.dim, list(model.params)
     ('converted', 13, ['0.weight', '0.bias', '2.weight', '2.bias'])
     >>> bool(np.max(np.abs(np.asarray(y) - net(x).detach().numpy())) < 1e-12), y.dtype, g["2.bias"].shape
