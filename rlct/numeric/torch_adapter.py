@@ -24,7 +24,9 @@ Two routes, chosen automatically:
     and ``torch.func.functional_call``; its gradient is a ``jax.custom_vjp`` whose
     backward pass calls ``torch.func.vjp``. It works under ``jax.jit``,
     ``jax.grad`` and ``jax.vmap`` (batch elements run one after another), but
-    only for reverse-mode first derivatives, and it is slow.
+    only for reverse-mode first derivatives, and it is slow (for a 850-parameter
+    MLP, 1.4 ms per value-and-gradient against 0.08 ms converted). On a busy
+    machine ``torch.set_num_threads(1)`` can make it many times faster.
 
 In both routes the function is the module's *eval-mode* forward pass: dropout is
 the identity and normalisation layers use their running statistics; buffers are
