@@ -206,7 +206,7 @@ class JaxLoss:
 
 
 def function_loss(fn: Callable, params0, data, *, loss="gaussian", noise: float = 1.0,
-                  dtype: str = "float64") -> JaxLoss:
+                  dtype: str = "float64", name: str | None = None) -> JaxLoss:
     """The empirical loss ``L_n(w) = (1/n) Σ_i ℓ(fn(params(w), x_i), y_i)`` of a user's JAX model.
 
     Parameters
@@ -229,6 +229,8 @@ def function_loss(fn: Callable, params0, data, *, loss="gaussian", noise: float 
     noise : float
         σ for ``loss="gaussian"``.
     dtype : {"float64", "float32"}
+    name : str, optional
+        The model's name in descriptions (default ``fn.__name__``).
 
     Returns
     -------
@@ -283,10 +285,10 @@ def function_loss(fn: Callable, params0, data, *, loss="gaussian", noise: float 
                              f"parameter pytree and ONE sample x (it is vmapped over the rows of x)") from None
     if not math.isfinite(v0):
         raise InputError(f"the loss at params0 is {v0}: it must be finite")
-    name = getattr(loss, "__name__", "custom") if callable(loss) else loss
-    desc = f"{getattr(fn, '__name__', 'fn')} with {name} loss"
+    lname = getattr(loss, "__name__", "custom") if callable(loss) else loss
+    desc = f"{name or getattr(fn, '__name__', 'fn')} with {lname} loss"
     return JaxLoss(f, variables=_names(params0), w0=np.asarray(w0, dtype=float), per_sample=per_sample, x=xj,
-                   y=yj, n=n, unravel=unravel, description=desc, dtype=dtype, scaling=name)
+                   y=yj, n=n, unravel=unravel, description=desc, dtype=dtype, scaling=lname)
 
 
 def polynomial_loss(P, dtype: str = "float64") -> JaxLoss:

@@ -605,14 +605,19 @@ class Potential:
         """
         from .jaxloss import function_loss
 
+        name = None
         if params0 is None or _is_torch_module(fn):
             from .torch_adapter import from_torch
 
             if not _is_torch_module(fn):
                 raise InputError("params0 is None: give the parameters w* (a pytree of arrays)")
-            tm = from_torch(fn, dtype=dtype)
+            from .jaxloss import jax_context
+
+            with jax_context(dtype):
+                tm = from_torch(fn, dtype=dtype)
+            name = f"torch {type(fn).__name__} ({tm.route})"
             fn, params0 = tm.fn, (tm.params if params0 is None else params0)
-        L = function_loss(fn, params0, data, loss=loss, noise=noise, dtype=dtype)
+        L = function_loss(fn, params0, data, loss=loss, noise=noise, dtype=dtype, name=name)
         info = {"f": "L_n", "scaling": L.scaling, "model": L.description}
         return cls._build(L, L.variables, n=L.n if n is None else n, beta=beta, nbeta=nbeta, prior=prior,
                           center=L.w0, gamma=gamma, kind="empirical", polynomial=None, info=info)
