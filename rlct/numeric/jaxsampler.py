@@ -246,10 +246,12 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
 
 def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int, seed=None, thin: int | None = None,
                     progress: bool = False, initial_positions=None, recorded_seed=None, metric=None,
-                    step_size=None):
+                    step_size=None, t_offset: int = 0):
     """Run the compiled driver (called by :func:`rlct.numeric.sample`; see there for the
     parameters). ``initial_positions`` (chains, d) are the start points already chosen;
-    ``step_size`` and ``metric`` given skip the adaptation (to continue a run)."""
+    ``step_size`` and ``metric`` given skip the adaptation, and ``t_offset`` numbers the steps
+    from there (to continue a run: step t of chain c uses the key fold_in(key_c, t), so a run
+    continued from its final state with the same seed draws what one longer run would)."""
     from . import samplers as S
 
     jax, jnp = require_jax()
@@ -290,7 +292,7 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
             s1, s2 = np.zeros(d), np.zeros(d)
             for b in range(start, stop, BLOCK):
                 m = min(BLOCK, stop - b)
-                states, da, md, (fv, acc, bad), a1, a2 = block(states, keys, _i(b), _i(m), da, metric, th,
+                states, da, md, (fv, acc, bad), a1, a2 = block(states, keys, _i(b + t_offset), _i(m), da, metric, th,
                                                               _f(sampler.target_accept or 0.0), adapting)
                 fvs.append(np.asarray(fv[:m]).T)
                 acc_sum, bad_sum = acc_sum + np.asarray(acc).sum(0), bad_sum + np.asarray(bad).sum(0)
