@@ -159,6 +159,13 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
             bad = ~jnp.isfinite(new.logdensity)
             return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), bad, loss_of(new, th)
     elif name in ("hmc", "nuts"):
+        def outside(w, th):
+            """Whether w left a uniform prior's box: BlackJAX counts a trajectory that meets the wall
+            (log density −inf) as divergent; that is the prior's support, not a numerical failure."""
+            if prior_kind != "uniform":
+                return jnp.zeros((), dtype=bool)
+            return jnp.any((w < th["prior"]["low"]) | (w > th["prior"]["high"]))
+
         def init_one(w, th):
             return bhmc.init(w, logdensity_of(th))
 
@@ -170,13 +177,16 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
                 k1, k2 = jax.random.split(key)
                 e = eps * jax.random.uniform(k1, minval=1 - jitter, maxval=1 + jitter) if jitter else eps
                 new, info = hk(k2, state, logdensity_of(th), e, metric, sampler.n_leapfrog)
-                return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), info.is_divergent, loss_of(new, th)
+                bad = info.is_divergent & ~outside(info.proposal.position, th)
+                return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), bad, loss_of(new, th)
         else:
             nk = bnuts.build_kernel()
 
             def step_one(key, state, eps, metric, th):
                 new, info = nk(key, state, logdensity_of(th), eps, metric, sampler.max_doublings)
-                return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), info.is_divergent, loss_of(new, th)
+                wall = (outside(info.trajectory_leftmost_state.position, th)
+                        | outside(info.trajectory_rightmost_state.position, th))
+                return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), info.is_divergent & ~wall, loss_of(new, th)
     elif name == "sgld":
         per_sample, X, Y, n = L.per_sample, L.x, L.y, L.n
 
