@@ -49,7 +49,7 @@ def test_llc_of_a_regular_function_is_half_d():
     est = llc(_linear, {"w": jnp.asarray(what)}, (X, y), prior="flat", chains=64, draws=600, seed=0)
     assert est.settings["backend"] == "jax (compiled)"
     assert abs(est.value - 1.5) < 4 * est.se and est.se < 0.0185     # 4 SE < 5 % of 1.5
-    nuts = llc(_linear, {"w": jnp.asarray(what)}, (X, y), prior="flat", sampler="nuts", chains=16, draws=300,
+    nuts = llc(_linear, {"w": jnp.asarray(what)}, (X, y), prior="flat", sampler="nuts", chains=16, draws=500,
                seed=1)
     assert abs(nuts.value - 1.5) < 3 * nuts.se and nuts.se < 0.025     # 3 SE < 5 % of 1.5
 
