@@ -44,6 +44,7 @@ from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 from .exact import ExpectedValue, expected_lambda_hat
+from .convergence import DEFAULT_ESS, DEFAULT_MAX_SECONDS, DEFAULT_RHAT, Convergence, sample_until_converged
 from .potential import Potential, Prior, check_positive  # noqa: F401  Prior: for the doctests
 from .samplers import SGLD, Trace, sample
 
@@ -131,6 +132,9 @@ class Estimate:
         if np.isfinite(self.acceptance):
             s += f", acceptance {self.acceptance:.2f}"
         s += f", {self.settings.get('sampler', '?')}"
+        ext = self.settings.get("convergence", {}).get("extensions", 0)
+        if ext:
+            s += f", {self.settings['convergence']['draws']} draws after {ext} extension{'s' * (ext > 1)}"
         if "nbeta" in self.settings and self.settings["nbeta"] is not None:
             s += f", nβ={self.settings['nbeta']:.6g}"
         if self.expected is not None:
@@ -239,8 +243,13 @@ def _series_stats(x: np.ndarray):
 
 
 def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | None = None,
-                        expected: bool | ExpectedValue = False, extra: dict | None = None) -> Estimate:
+                        expected: bool | ExpectedValue = False, extra: dict | None = None,
+                        convergence: Convergence | None = None) -> Estimate:
     """The estimate ``scale · (E[f] − f*)`` (default scale nβ: the LLC) from a :class:`Trace`.
+
+    With ``convergence`` (from :func:`rlct.numeric.run_until_converged`) its record goes
+    into ``settings["convergence"]`` and, when the targets were not met, its reason becomes
+    a flag ``"not converged: ..."``.
 
     Examples
     --------
@@ -267,8 +276,12 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
     warnings += w
     if nbad:
         flags.append("non-finite")
+    if convergence is not None and convergence.flag:
+        flags.append(convergence.flag)
     warnings += _mcmc_warnings(trace, se, e, r, first, second)
     settings = {**U.settings(), **trace.settings(), **_conventions(U, estimator), **(extra or {})}
+    if convergence is not None:
+        settings["convergence"] = convergence.to_dict()
     ev = None
     if expected is True:
         ev = expected_lambda_hat(U) if U.dim <= 3 else None
@@ -346,8 +359,14 @@ def _temperature_kw(n, beta, nbeta):
 
 def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
         sampler="mala", chains: int = 200, draws: int = 1000, warmup: int | None = None, seed=None, init=None,
-        progress: bool | None = None, expected: bool = False) -> Estimate:
+        progress: bool | None = None, expected: bool = False, ess: float = DEFAULT_ESS,
+        rhat: float = DEFAULT_RHAT, max_seconds: float = DEFAULT_MAX_SECONDS) -> Estimate:
     """The local learning coefficient λ̂ = nβ (E_β[f] − f(w*)) from MALA (default), HMC or SGLD.
+
+    The run is extended (:func:`rlct.numeric.extend`, no new warm-up) until the split R-hat
+    of λ̂ is below ``rhat``, its ESS at least ``ess`` and the first and second half agree,
+    or until ``max_seconds`` are spent; then the estimate is flagged ``"not converged: ..."``
+    with the reason (``ok`` is False and ``repr`` shows it).
 
     Parameters
     ----------
@@ -363,6 +382,11 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
         As in :func:`rlct.numeric.sample`.
     expected : bool
         Also compute the ideal sampler's value at this nβ (d ≤ 3, quadrature).
+    ess, rhat, max_seconds : float
+        Convergence targets and the time budget of the whole run (default 400, 1.01 —
+        Vehtari et al. 2021 — and 120 s). ``max_seconds=0``: one run of ``draws``, checked
+        and flagged but not extended (the behaviour before extension existed).
+        ``settings["convergence"]`` records the extensions, draws and discarded warm-up.
 
     Returns
     -------
@@ -394,14 +418,19 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
     True
     """
     U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
-    tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init, progress=progress)
-    return estimate_from_trace(tr, estimator="llc", expected=expected)
+    tr, conv = sample_until_converged(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init,
+                                      progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds)
+    return estimate_from_trace(tr, estimator="llc", expected=expected, convergence=conv)
 
 
 def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
-         draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None) -> Estimate:
+         draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
+         ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT, max_seconds: float = DEFAULT_MAX_SECONDS) -> Estimate:
     """Watanabe's WBIC = E_β[n f] at β = 1/log n; ``settings["lambda_hat"]`` is
     (WBIC − n f(w*)) / log n with its standard error.
+
+    The run is extended until R-hat < ``rhat`` and ESS ≥ ``ess`` within ``max_seconds``,
+    or the estimate is flagged ``"not converged: ..."``, as in :func:`llc`.
 
     For f = L_n the negative log-likelihood, WBIC ≈ n L_n(w0) + λ log n is an
     approximation of the Bayes free energy F_n (Watanabe 2013, JMLR 14:867–897).
@@ -423,8 +452,9 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
         if n is None:
             raise InputError("wbic needs n (β = 1/log n)")
         U = _as_potential(target, data, n=n, prior=prior, center=center, gamma=gamma)
-    tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init, progress=progress)
-    est = estimate_from_trace(tr, estimator="wbic", scale=U.n)
+    tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=seed,
+                                      init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds)
+    est = estimate_from_trace(tr, estimator="wbic", scale=U.n, convergence=conv)
     lam = (est.value) / math.log(U.n)
     wb = est.value + U.n * U.center_loss
     settings = {**est.settings, "lambda_hat": lam, "lambda_hat_se": est.se / math.log(U.n),
@@ -434,7 +464,7 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
                     est.warnings, est.flags, settings, None, tr, est.seconds)
 
 
-def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, init, progress):
+def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, init, progress, targets):
     if isinstance(target, Potential) and n is None:
         if target.n is None:
             raise InputError("give a potential built with n (the temperatures are β = c/log n)")
@@ -447,14 +477,19 @@ def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, ini
     ests = []
     for b, s in zip(betas, seqs):
         U = base.at(beta=b)
-        tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=s, init=init, progress=progress)
-        ests.append(estimate_from_trace(tr, estimator="wbic", scale=U.n))
+        # the time budget is shared by the temperatures
+        t = {**targets, "max_seconds": targets["max_seconds"] / len(betas)}
+        tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=s,
+                                          init=init, progress=progress, **t)
+        ests.append(estimate_from_trace(tr, estimator="wbic", scale=U.n, convergence=conv))
     return base, ests
 
 
 def _combine(name, value, se, ests, base, settings, halves):
     warnings = tuple(dict.fromkeys(w for e in ests for w in e.warnings))
     flags = _lambda_flags(base, value, se)
+    flags += list(dict.fromkeys(f"{f} (at β = {e.settings['beta']:.4g})" for e in ests for f in e.flags
+                                if f.startswith("not converged")))
     return Estimate(value, se, name, float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)),
                     float(np.mean([e.acceptance for e in ests])), int(sum(e.divergences for e in ests)),
                     halves[0], halves[1], ests[0].burn_in, warnings, tuple(flags), settings, None,
@@ -462,11 +497,14 @@ def _combine(name, value, se, ests, base, settings, halves):
 
 
 def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
-                    chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None) -> Estimate:
+                    chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
+                    ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+                    max_seconds: float = DEFAULT_MAX_SECONDS) -> Estimate:
     """λ̂ = (E_β1[n f] − E_β2[n f]) / (1/β1 − 1/β2) (Watanabe 2013, Corollary 3).
 
     ``betas`` defaults to (1/log n, 2/log n). The two runs use independent seeds
-    spawned from ``seed``; the standard error combines theirs.
+    spawned from ``seed``; the standard error combines theirs. Each run is extended until
+    it converges (``ess``, ``rhat``; ``max_seconds`` shared by the runs), as in :func:`llc`.
 
     Examples
     --------
@@ -482,7 +520,8 @@ def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center
     if b1 == b2:
         raise InputError("the two temperatures must differ")
     base, (e1, e2) = _multi(target, data, (b1, b2), n, dict(prior=prior, center=center, gamma=gamma), sampler,
-                            chains, draws, warmup, seed, init, progress)
+                            chains, draws, warmup, seed, init, progress,
+                            dict(ess=ess, rhat=rhat, max_seconds=max_seconds))
     den = 1 / b1 - 1 / b2
     value = (e1.value - e2.value) / den
     se = math.hypot(e1.se, e2.se) / abs(den)
@@ -500,11 +539,13 @@ def _log_n(target, n):
 
 
 def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
-          chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None) -> Estimate:
+          chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
+          ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT, max_seconds: float = DEFAULT_MAX_SECONDS) -> Estimate:
     """λ̂ as the weighted least-squares slope of E_β[n f] against 1/β (Wei et al. 2022).
 
     ``betas`` defaults to (0.5, 0.75, 1, 1.5, 2)/log n. ``settings["points"]``
-    holds (1/β, E_β[n(f − f*)], SE) per temperature.
+    holds (1/β, E_β[n(f − f*)], SE) per temperature. Each run is extended until it
+    converges (``ess``, ``rhat``; ``max_seconds`` shared by the runs), as in :func:`llc`.
 
     Examples
     --------
@@ -521,7 +562,7 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     if len(set(betas)) < 2:
         raise InputError("slope needs at least two different temperatures")
     base, ests = _multi(target, data, betas, n, dict(prior=prior, center=center, gamma=gamma), sampler, chains,
-                        draws, warmup, seed, init, progress)
+                        draws, warmup, seed, init, progress, dict(ess=ess, rhat=rhat, max_seconds=max_seconds))
     x = np.array([1 / b for b in betas])
     y = np.array([e.value for e in ests])
     s = np.array([e.se for e in ests])
@@ -773,8 +814,12 @@ def volume_scaling(target, data=None, *, n=None, beta=None, nbeta=None, prior=No
 
 def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
               draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
-              expected: bool = False) -> tuple:
+              expected: bool = False, ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+              max_seconds: float = DEFAULT_MAX_SECONDS) -> tuple:
     """λ̂(n) at β = 1/log n for each n in ``ns``: the curve that papers plot.
+
+    Each point is run until it converges (``ess``, ``rhat``, ``max_seconds`` per point) or
+    is flagged, as in :func:`llc`.
 
     ``target`` is a model (with ``sample(n, seed=)``: a fresh data set of size n per
     point, L_n from it) or a polynomial K (population: nβ = n/log n). Seeds for the
@@ -808,7 +853,7 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
             U = Potential.from_model(target, data, prior=prior, gamma=gamma)
         else:
             U = _as_potential(K, n=n, prior=prior, center=center, gamma=gamma)
-        tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss, init=init,
-                    progress=progress)
-        out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3))
+        tr, conv = sample_until_converged(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss,
+                                          init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds)
+        out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3, convergence=conv))
     return tuple(out)
