@@ -56,7 +56,7 @@ def test_default_run_fails_rhat_and_extended_run_passes_and_agrees_with_quadratu
         assert once.rhat > 1.01
         assert not once.ok and once.flags[0].startswith("not converged: R-hat")
         assert "not converged" in repr(once)
-        est = llc("(w1*w2)**2", nbeta=579, chains=16, draws=200, seed=seed)
+        est = llc("(w1*w2)**2", nbeta=579, chains=16, draws=200, seed=seed, max_seconds=60)
         conv = est.settings["convergence"]
         assert conv["converged"] and conv["extensions"] >= 1 and conv["draws"] > 200
         assert est.rhat < 1.01 and est.ess >= 400 and not est.flags
@@ -76,7 +76,7 @@ def test_too_short_budget_gives_flagged_estimate_with_reason_in_repr():
 
 def test_wbic_extends_too():
     once = wbic("(w1*w2)**2", n=4000, chains=16, draws=200, seed=0, max_seconds=0)
-    est = wbic("(w1*w2)**2", n=4000, chains=16, draws=200, seed=0)
+    est = wbic("(w1*w2)**2", n=4000, chains=16, draws=200, seed=0, max_seconds=60)
     assert once.flags and not est.flags and est.settings["convergence"]["extensions"] >= 1
     assert est.rhat < 1.01
 
@@ -99,7 +99,8 @@ def _ar1_block(start, rho=0.9, chains=4, seed=0):
 def test_run_until_converged_discards_a_non_stationary_start():
     # a start 60 standard deviations out: the first half differs from the second, so the loop
     # moves it to warm-up instead of averaging it in
-    run, conv = run_until_converged(_ar1_block(60.0), lambda r: r, draws=200, ess=400, clock=lambda: 0.0)
+    run, conv = run_until_converged(_ar1_block(60.0), lambda r: r, draws=200, ess=400, max_seconds=1,
+                                    clock=lambda: 0.0)
     assert conv.converged and conv.discarded > 0 and conv.extensions >= 1
     assert run.shape[1] == conv.draws
     assert abs(run.mean()) < 5 * run.std() / np.sqrt(conv.ess)
@@ -120,3 +121,34 @@ def test_targets_are_checked():
         run_until_converged(_ar1_block(0.0), lambda r: r, draws=50, rhat=0.9)
     x = np.random.default_rng(0).standard_normal((4, 400))
     assert check_targets(x, ess=10**6)["problems"] == [f"ESS {check_targets(x)['ess']:.0f} < 1e+06"]
+
+
+def test_data_set_spread_is_stated_and_bootstrap_measures_it():
+    from rlct.models import ReducedRankRegression
+
+    m = ReducedRankRegression(2, 2, 1, 0)
+    data = m.sample(200, seed=0)
+    est = llc(m, data, chains=8, draws=100, seed=0, max_seconds=0)
+    assert "SE excludes data-set spread" in repr(est) and "Watanabe" in est.settings["estimand"]
+    boot = llc(m, data, chains=8, draws=100, seed=0, bootstrap=4, max_seconds=0)
+    b = boot.settings["bootstrap"]
+    assert b["B"] == 4 and len(b["values"]) == 4 and np.isfinite(b["sd"]) and b["sd"] > 0
+    assert f"data-set SD {b['sd']:.2g} (bootstrap, B=4)" in repr(boot)
+    assert boot.value == est.value                 # the estimate itself is unchanged
+    with pytest.raises(InputError, match="bootstrap"):
+        llc("w1**2", nbeta=10, chains=4, draws=50, bootstrap=3)
+
+
+def test_default_budget_is_ten_times_the_first_run():
+    now = [0.0]                             # a fake clock: 50 draws per "second"
+    inner = _ar1_block(0.0, rho=0.999)
+
+    def block(previous, draws, discard):
+        now[0] += draws / 50
+        return inner(previous, draws, discard)
+
+    run, conv = run_until_converged(block, lambda r: r, draws=50, ess=10**6, max_draws=10**9,
+                                    clock=lambda: now[0])
+    assert conv.targets["max_seconds"] == 10.0       # the first run took one second
+    assert not conv.converged and "10 × the first run" in conv.reason
+    assert 250 <= run.shape[1] <= 500 and conv.seconds <= 10.0

@@ -38,7 +38,8 @@ from .potential import Potential, Prior
 from .samplers import HMC, MALA, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel
 from .sweep import sweep
 
-__all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "extend", "Trace", "Convergence", "run_until_converged", "Kernel", "MALA", "HMC", "SGLD",
+__all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "extend", "Trace", "Convergence",
+           "run_until_converged", "Kernel", "MALA", "HMC", "SGLD",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "Estimate", "estimate_from_trace", "llc", "llc_curve", "wbic",
            "two_temperature", "slope", "llc_sgld", "free_energy", "volume_scaling", "ExpectedValue",
            "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat", "ess", "rhat", "mcse",

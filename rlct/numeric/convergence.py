@@ -17,6 +17,8 @@ the statistic (the per-draw λ̂ contribution, shape (chains, draws)).
 - Otherwise: draws are added — enough for the ESS target at the observed draws per
   effective draw (with a 20 % margin), and at least half the current length (R-hat
   falls slowly with length).
+- The time budget is ``max_seconds``, by default ten times the first run's wall time
+  (at most 120 s): a run may become up to ten times as long as asked for.
 - Before each round the time of the next block is predicted from the last one's
   speed; if it would end after ``max_seconds`` the block is shortened to fit, or,
   when less than a quarter of the current length fits, the loop stops and the run is
@@ -49,12 +51,14 @@ from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 
-__all__ = ["Convergence", "run_until_converged", "sample_until_converged", "check_targets", "DEFAULT_ESS", "DEFAULT_RHAT",
-           "DEFAULT_MAX_SECONDS"]
+__all__ = ["Convergence", "run_until_converged", "sample_until_converged", "check_targets", "DEFAULT_ESS",
+           "DEFAULT_RHAT", "DEFAULT_MAX_SECONDS"]
 
 DEFAULT_ESS = 400          # Vehtari et al. (2021) recommend ESS > 400 (100 per chain for 4 chains)
 DEFAULT_RHAT = 1.01        # ... and split R-hat < 1.01
-DEFAULT_MAX_SECONDS = 120.0
+DEFAULT_MAX_SECONDS = None  # None: RELATIVE_BUDGET × the first run's wall time, at most MAX_AUTO_SECONDS
+RELATIVE_BUDGET = 10.0
+MAX_AUTO_SECONDS = 120.0
 MAX_ROUNDS = 12
 
 
@@ -80,7 +84,7 @@ class Convergence:
     seconds : float
         Wall time of all blocks.
     targets : dict
-        ``rhat``, ``ess``, ``max_seconds``.
+        ``rhat``, ``ess``, ``max_seconds`` (the budget used).
 
     Examples
     --------
@@ -154,7 +158,7 @@ def _check(name, v, low):
 
 def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Callable[[Any], np.ndarray], *,
                         draws: int, rhat: float = DEFAULT_RHAT, ess: float = DEFAULT_ESS,
-                        max_seconds: float = DEFAULT_MAX_SECONDS, max_draws: int | None = None,
+                        max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None,
                         clock: Callable[[], float] = time.perf_counter):
     """Call ``run_block`` until ``statistic(run)`` passes R-hat, ESS and the halves test, or
     the time budget is spent; return ``(run, Convergence)``.
@@ -173,8 +177,10 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     rhat, ess : float
         Targets: split R-hat below ``rhat`` (≥ 1; use ``inf`` to ignore), ESS of the mean at
         least ``ess`` (0 to ignore).
-    max_seconds : float
+    max_seconds : float, optional
         Time budget of the whole loop (first run included); 0 runs once and only checks.
+        Default (None): ten times the first run's wall time, at most 120 s — the run may
+        become up to ten times longer than asked for, no more, unless given.
     max_draws : int, optional
         Upper limit on the kept draws per chain (default 64 × ``draws``).
     clock : callable
@@ -188,19 +194,24 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     --------
     >>> from rlct.numeric import Potential, sample, extend
     >>> U = Potential.from_polynomial("(w1*w2)**2", nbeta=1000)
-    >>> block = lambda prev, k, dis: sample(U, chains=8, draws=k, seed=0) if prev is None else extend(prev, k, discard=dis)
+    >>> def block(prev, k, discard):
+    ...     return sample(U, chains=8, draws=k, seed=0) if prev is None else extend(prev, k, discard=discard)
     >>> tr, conv = run_until_converged(block, lambda t: t.loss, draws=50, max_seconds=0)
     >>> conv.converged, conv.reason.startswith("R-hat") or conv.reason.startswith("ESS")
     (False, True)
     """
     rhat = _check("rhat", rhat, 1.0)
     ess = _check("ess", ess, 0.0)
-    max_seconds = _check("max_seconds", max_seconds, 0.0)
+    auto = max_seconds is None
+    if not auto:
+        max_seconds = _check("max_seconds", max_seconds, 0.0)
     if max_draws is None:
         max_draws = 64 * int(draws)
     t0 = clock()
     run = run_block(None, int(draws), 0)
     last_block_seconds, last_block_draws = clock() - t0, int(draws)
+    if auto:
+        max_seconds = min(MAX_AUTO_SECONDS, RELATIVE_BUDGET * last_block_seconds)
     kept, extensions, discarded = int(draws), 0, 0
     stopped = ""
     while True:
@@ -223,6 +234,7 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
             break
         if fits < least:
             stopped = ("(not extended: max_seconds=0)" if max_seconds == 0 else
+                       f"when the time budget ({max_seconds:.3g} s, 10 × the first run) ran out" if auto else
                        f"when the time budget (max_seconds={max_seconds:g}) ran out")
             break
         more = min(more, room, fits)
@@ -243,7 +255,7 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
 def sample_until_converged(potential, sampler="mala", *, scale: float | None = None, chains: int = 200,
                            draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
                            ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-                           max_seconds: float = DEFAULT_MAX_SECONDS):
+                           max_seconds: float | None = DEFAULT_MAX_SECONDS):
     """:func:`rlct.numeric.sample`, then :func:`rlct.numeric.extend` until the statistic
     ``scale · (f − f*)`` (default scale nβ: the LLC's) meets the targets; ``(Trace, Convergence)``.
 
