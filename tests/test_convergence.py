@@ -152,3 +152,18 @@ def test_default_budget_is_ten_times_the_first_run():
     assert conv.targets["max_seconds"] == 10.0       # the first run took one second
     assert not conv.converged and "10 × the first run" in conv.reason
     assert 250 <= run.shape[1] <= 500 and conv.seconds <= 10.0
+
+
+@pytest.mark.slow
+def test_tanh_staircase_script_quick(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "examples" / "tanh_staircase.py"
+    p = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)], capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "tanh_staircase.png").stat().st_size > 10_000
+    rows = (tmp_path / "tanh_staircase_table.md").read_text().splitlines()
+    assert len(rows) == 2 + 4 and rows[2].startswith("| 1 | 10² |")

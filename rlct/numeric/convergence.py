@@ -18,7 +18,7 @@ the statistic (the per-draw λ̂ contribution, shape (chains, draws)).
   effective draw (with a 20 % margin), and at least half the current length (R-hat
   falls slowly with length).
 - The time budget is ``max_seconds``, by default ten times the first run's wall time
-  (at most 120 s): a run may become up to ten times as long as asked for.
+  (at least 1 s, at most 120 s): a run may become up to ten times as long as asked for.
 - Before each round the time of the next block is predicted from the last one's
   speed; if it would end after ``max_seconds`` the block is shortened to fit, or,
   when less than a quarter of the current length fits, the loop stops and the run is
@@ -56,8 +56,9 @@ __all__ = ["Convergence", "run_until_converged", "sample_until_converged", "chec
 
 DEFAULT_ESS = 400          # Vehtari et al. (2021) recommend ESS > 400 (100 per chain for 4 chains)
 DEFAULT_RHAT = 1.01        # ... and split R-hat < 1.01
-DEFAULT_MAX_SECONDS = None  # None: RELATIVE_BUDGET × the first run's wall time, at most MAX_AUTO_SECONDS
+DEFAULT_MAX_SECONDS = None  # None: RELATIVE_BUDGET × the first run, within [MIN_AUTO_SECONDS, MAX_AUTO_SECONDS]
 RELATIVE_BUDGET = 10.0
+MIN_AUTO_SECONDS = 1.0
 MAX_AUTO_SECONDS = 120.0
 MAX_ROUNDS = 12
 
@@ -179,8 +180,8 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
         least ``ess`` (0 to ignore).
     max_seconds : float, optional
         Time budget of the whole loop (first run included); 0 runs once and only checks.
-        Default (None): ten times the first run's wall time, at most 120 s — the run may
-        become up to ten times longer than asked for, no more, unless given.
+        Default (None): ten times the first run's wall time, at least 1 s and at most 120 s —
+        a run may become up to ten times longer than asked for (or take 1 s), no more.
     max_draws : int, optional
         Upper limit on the kept draws per chain (default 64 × ``draws``).
     clock : callable
@@ -211,7 +212,7 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     run = run_block(None, int(draws), 0)
     last_block_seconds, last_block_draws = clock() - t0, int(draws)
     if auto:
-        max_seconds = min(MAX_AUTO_SECONDS, RELATIVE_BUDGET * last_block_seconds)
+        max_seconds = min(MAX_AUTO_SECONDS, max(MIN_AUTO_SECONDS, RELATIVE_BUDGET * last_block_seconds))
     kept, extensions, discarded = int(draws), 0, 0
     stopped = ""
     while True:
@@ -219,7 +220,7 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
         if c["ok"]:
             break
         if extensions >= MAX_ROUNDS:
-            stopped = f"after {extensions} extensions"
+            stopped = f"at the limit of {MAX_ROUNDS} extensions"
             break
         discard = kept // 2 if not c["stationary"] else 0
         more = max(kept // 2, discard)
@@ -234,7 +235,8 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
             break
         if fits < least:
             stopped = ("(not extended: max_seconds=0)" if max_seconds == 0 else
-                       f"when the time budget ({max_seconds:.3g} s, 10 × the first run) ran out" if auto else
+                       f"when the time budget ({max_seconds:.3g} s: 10 × the first run, within [1, 120]) ran out"
+                       if auto else
                        f"when the time budget (max_seconds={max_seconds:g}) ran out")
             break
         more = min(more, room, fits)

@@ -394,7 +394,8 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
         Also compute the ideal sampler's value at this nβ (d ≤ 3, quadrature).
     ess, rhat, max_seconds : float
         Convergence targets and the time budget of the whole run (default 400, 1.01 —
-        Vehtari et al. 2021 — and ten times the first run's wall time, at most 120 s).
+        Vehtari et al. 2021 — and ten times the first run's wall time, at least 1 s and at
+        most 120 s).
         ``max_seconds=0``: one run of ``draws``, checked and flagged but not extended.
         ``settings["convergence"]`` records the extensions, draws and discarded warm-up.
     bootstrap : int, optional
