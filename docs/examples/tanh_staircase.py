@@ -76,8 +76,8 @@ def exact_truncated(H: int, ks, budget: float) -> dict:
     For k ≥ H the truncation is the model's own ideal (the power-sum recursion: the first H
     power sums generate all of them), so λ_k is the catalogue's λ_H (Aoyagi 2010). The ideals
     grow with k, so λ_1 ≤ λ_2 ≤ … ≤ λ_H: an undecided k gets its engine bounds sharpened by its
-    neighbours, and once some λ_k equals λ_H every larger k has it too (with the same m, since
-    (λ, −m) is monotone in the ideal)."""
+    neighbours, and once some λ_k equals λ_H every larger k has it too (and the same m when
+    m_k = m_H, since (λ, −m) is monotone in the ideal)."""
     import rlct
     from rlct import known
 
@@ -89,8 +89,9 @@ def exact_truncated(H: int, ks, budget: float) -> dict:
             out[k] = (lam_H, lam_H, m_H, "catalogue (k ≥ H: the model's ideal)")
             continue
         prev = [v for kk, v in out.items() if kk < k]
-        if prev and prev[-1][0] == lam_H:
-            out[k] = (lam_H, lam_H, m_H, f"= λ_{max(kk for kk in out if kk < k)} = λ_H (monotone in k)")
+        if prev and prev[-1][0] == lam_H:     # λ_{k'} ≤ λ_k ≤ λ_H; m too when m_{k'} = m_H
+            out[k] = (lam_H, lam_H, m_H if prev[-1][2] == m_H else None,
+                      f"= λ_{max(kk for kk in out if kk < k)} = λ_H (monotone in k)")
             continue
         if prev and prev[-1][0] != prev[-1][1]:      # the engine left a smaller k open: bounds only
             out[k] = (prev[-1][0], lam_H, None, "bounds by monotonicity in k (a smaller k is undecided)")
