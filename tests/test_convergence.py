@@ -110,7 +110,8 @@ def test_run_until_converged_draw_limit_and_fake_clock():
     ticks = iter(range(10**6))
     run, conv = run_until_converged(_ar1_block(0.0, rho=0.999), lambda r: r, draws=50, ess=10**6,
                                     max_draws=400, clock=lambda: float(next(ticks)))
-    assert not conv.converged and "limit of 400 draws" in conv.reason and run.shape[1] <= 400
+    assert not conv.converged and "limit of 400 draws per chain (max_draws)" in conv.reason
+    assert run.shape[1] <= 400
     assert conv.flag.startswith("not converged: ")
 
 
@@ -139,7 +140,7 @@ def test_data_set_spread_is_stated_and_bootstrap_measures_it():
         llc("w1**2", nbeta=10, chains=4, draws=50, bootstrap=3)
 
 
-def test_default_budget_is_ten_times_the_first_run():
+def test_default_budget_is_ten_times_the_draws_and_does_not_depend_on_time():
     now = [0.0]                             # a fake clock: 50 draws per "second"
     inner = _ar1_block(0.0, rho=0.999)
 
@@ -147,11 +148,26 @@ def test_default_budget_is_ten_times_the_first_run():
         now[0] += draws / 50
         return inner(previous, draws, discard)
 
-    run, conv = run_until_converged(block, lambda r: r, draws=50, ess=10**6, max_draws=10**9,
-                                    clock=lambda: now[0])
-    assert conv.targets["max_seconds"] == 10.0       # the first run took one second
-    assert not conv.converged and "10 × the first run" in conv.reason
-    assert 250 <= run.shape[1] <= 500 and conv.seconds <= 10.0
+    run, conv = run_until_converged(block, lambda r: r, draws=50, ess=10**6, clock=lambda: now[0])
+    assert conv.targets["max_draws"] == 500 and conv.targets["max_seconds"] is None
+    assert not conv.converged and "at the limit of 500 draws per chain (max_draws = 10 × draws)" in conv.reason
+    assert 375 < run.shape[1] <= 500
+    # the same decisions with a clock that runs a thousand times slower: no time limit by default
+    slow = [0.0]
+    inner2 = _ar1_block(0.0, rho=0.999)
+
+    def block2(previous, draws, discard):
+        slow[0] += draws * 20
+        return inner2(previous, draws, discard)
+
+    run2, conv2 = run_until_converged(block2, lambda r: r, draws=50, ess=10**6, clock=lambda: slow[0])
+    assert np.array_equal(run, run2) and conv2.reason == conv.reason
+
+
+def test_default_llc_is_reproducible_from_the_seed():
+    a = llc("(w1*w2)**2", nbeta=579, chains=16, draws=200, seed=5)
+    b = llc("(w1*w2)**2", nbeta=579, chains=16, draws=200, seed=5)
+    assert a.value == b.value and a.settings["convergence"] == b.settings["convergence"]
 
 
 @pytest.mark.slow

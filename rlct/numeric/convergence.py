@@ -17,12 +17,14 @@ the statistic (the per-draw λ̂ contribution, shape (chains, draws)).
 - Otherwise: draws are added — enough for the ESS target at the observed draws per
   effective draw (with a 20 % margin), and at least half the current length (R-hat
   falls slowly with length).
-- The time budget is ``max_seconds``, by default ten times the first run's wall time
-  (at least 1 s, at most 120 s): a run may become up to ten times as long as asked for.
-- Before each round the time of the next block is predicted from the last one's
-  speed; if it would end after ``max_seconds`` the block is shortened to fit, or,
-  when less than a quarter of the current length fits, the loop stops and the run is
-  returned with ``converged=False`` and the reason.
+- The budget is ``max_draws`` kept draws per chain, by default ten times the draws asked
+  for: a run becomes at most ten times as long. Every decision depends only on the
+  draws, so the result is reproducible from the seed, on any machine.
+- A time budget ``max_seconds`` can be given as well (then the result depends on the
+  machine's speed): the time of the next block is predicted from the last one's speed,
+  and the block is shortened to fit.
+- When less than a quarter of the current length fits in a budget, the loop stops and
+  the run is returned with ``converged=False`` and the reason.
 
 Examples
 --------
@@ -56,10 +58,8 @@ __all__ = ["Convergence", "run_until_converged", "sample_until_converged", "chec
 
 DEFAULT_ESS = 400          # Vehtari et al. (2021) recommend ESS > 400 (100 per chain for 4 chains)
 DEFAULT_RHAT = 1.01        # ... and split R-hat < 1.01
-DEFAULT_MAX_SECONDS = None  # None: RELATIVE_BUDGET × the first run, within [MIN_AUTO_SECONDS, MAX_AUTO_SECONDS]
-RELATIVE_BUDGET = 10.0
-MIN_AUTO_SECONDS = 1.0
-MAX_AUTO_SECONDS = 120.0
+DEFAULT_MAX_SECONDS = None  # no time limit: the result must not depend on the machine's speed
+RELATIVE_BUDGET = 10        # default max_draws: 10 × the draws asked for
 MAX_ROUNDS = 12
 
 
@@ -72,8 +72,8 @@ class Convergence:
     converged : bool
         R-hat < target, ESS ≥ target and the two halves agree.
     reason : str
-        Why not ("" when converged), e.g. ``"R-hat 1.023 > 1.01 when the time budget
-        (120 s) ran out"``.
+        Why not ("" when converged), e.g. ``"R-hat 1.023 > 1.01 at the limit of 10000
+        draws per chain (max_draws)"``.
     rhat, ess : float
         Of the statistic at the end.
     extensions : int
@@ -85,12 +85,12 @@ class Convergence:
     seconds : float
         Wall time of all blocks.
     targets : dict
-        ``rhat``, ``ess``, ``max_seconds`` (the budget used).
+        ``rhat``, ``ess``, ``max_draws``, ``max_seconds`` (the budgets used).
 
     Examples
     --------
     >>> c = Convergence(False, "R-hat 1.05 > 1.01", 1.05, 800.0, 2, 4000, 0, 1.5,
-    ...                 {"rhat": 1.01, "ess": 400, "max_seconds": 1.0})
+    ...                 {"rhat": 1.01, "ess": 400, "max_draws": 4000, "max_seconds": None})
     >>> c.flag
     'not converged: R-hat 1.05 > 1.01'
     """
@@ -180,10 +180,9 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
         least ``ess`` (0 to ignore).
     max_seconds : float, optional
         Time budget of the whole loop (first run included); 0 runs once and only checks.
-        Default (None): ten times the first run's wall time, at least 1 s and at most 120 s —
-        a run may become up to ten times longer than asked for (or take 1 s), no more.
+        Default None: no time limit, so that the result depends only on the seed.
     max_draws : int, optional
-        Upper limit on the kept draws per chain (default 64 × ``draws``).
+        Upper limit on the kept draws per chain (default 10 × ``draws``).
     clock : callable
         The time source (for tests).
 
@@ -203,16 +202,13 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     """
     rhat = _check("rhat", rhat, 1.0)
     ess = _check("ess", ess, 0.0)
-    auto = max_seconds is None
-    if not auto:
+    if max_seconds is not None:
         max_seconds = _check("max_seconds", max_seconds, 0.0)
-    if max_draws is None:
-        max_draws = 64 * int(draws)
+    default_draws = max_draws is None
+    max_draws = RELATIVE_BUDGET * int(draws) if default_draws else int(_check("max_draws", max_draws, int(draws)))
     t0 = clock()
     run = run_block(None, int(draws), 0)
     last_block_seconds, last_block_draws = clock() - t0, int(draws)
-    if auto:
-        max_seconds = min(MAX_AUTO_SECONDS, max(MIN_AUTO_SECONDS, RELATIVE_BUDGET * last_block_seconds))
     kept, extensions, discarded = int(draws), 0, 0
     stopped = ""
     while True:
@@ -228,15 +224,14 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
             more = max(more, math.ceil((kept - discard) * (1.2 * ess / c["ess"] - 1)))
         room = max_draws - (kept - discard)
         rate = last_block_seconds / max(last_block_draws, 1)
-        fits = int((max_seconds - (clock() - t0)) / rate) if rate > 0 else more
+        fits = int((max_seconds - (clock() - t0)) / rate) if max_seconds is not None and rate > 0 else more
         least = max(kept // 4, 1)
         if room < least:
-            stopped = f"at the limit of {max_draws} draws per chain"
+            stopped = (f"at the limit of {max_draws} draws per chain (max_draws"
+                       + (f" = {RELATIVE_BUDGET} × draws)" if default_draws else ")"))
             break
         if fits < least:
             stopped = ("(not extended: max_seconds=0)" if max_seconds == 0 else
-                       f"when the time budget ({max_seconds:.3g} s: 10 × the first run, within [1, 120]) ran out"
-                       if auto else
                        f"when the time budget (max_seconds={max_seconds:g}) ran out")
             break
         more = min(more, room, fits)
@@ -250,14 +245,14 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     if extensions and reason:
         reason += f", after {extensions} extension{'s' * (extensions > 1)} to {kept} draws per chain"
     conv = Convergence(bool(c["ok"]), reason, c["rhat"], c["ess"], extensions, kept, discarded, clock() - t0,
-                       {"rhat": rhat, "ess": ess, "max_seconds": max_seconds})
+                       {"rhat": rhat, "ess": ess, "max_draws": max_draws, "max_seconds": max_seconds})
     return run, conv
 
 
 def sample_until_converged(potential, sampler="mala", *, scale: float | None = None, chains: int = 200,
                            draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
                            ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-                           max_seconds: float | None = DEFAULT_MAX_SECONDS):
+                           max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None):
     """:func:`rlct.numeric.sample`, then :func:`rlct.numeric.extend` until the statistic
     ``scale · (f − f*)`` (default scale nβ: the LLC's) meets the targets; ``(Trace, Convergence)``.
 
@@ -281,4 +276,5 @@ def sample_until_converged(potential, sampler="mala", *, scale: float | None = N
         x = s * (trace.loss - potential.center_loss)
         return x[np.all(np.isfinite(x), axis=1)]
 
-    return run_until_converged(run_block, statistic, draws=draws, rhat=rhat, ess=ess, max_seconds=max_seconds)
+    return run_until_converged(run_block, statistic, draws=draws, rhat=rhat, ess=ess, max_seconds=max_seconds,
+                               max_draws=max_draws)

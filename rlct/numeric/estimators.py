@@ -370,13 +370,14 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
         sampler="mala", chains: int = 200, draws: int = 1000, warmup: int | None = None, seed=None, init=None,
         progress: bool | None = None, expected: bool = False, ess: float = DEFAULT_ESS,
         rhat: float = DEFAULT_RHAT, max_seconds: float | None = DEFAULT_MAX_SECONDS,
-        bootstrap: int | None = None) -> Estimate:
+        max_draws: int | None = None, bootstrap: int | None = None) -> Estimate:
     """The local learning coefficient λ̂ = nβ (E_β[f] − f(w*)) from MALA (default), HMC or SGLD.
 
     The run is extended (:func:`rlct.numeric.extend`, no new warm-up) until the split R-hat
     of λ̂ is below ``rhat``, its ESS at least ``ess`` and the first and second half agree,
-    or until ``max_seconds`` are spent; then the estimate is flagged ``"not converged: ..."``
-    with the reason (``ok`` is False and ``repr`` shows it).
+    or until ``max_draws`` per chain (default ten times ``draws``) are reached; then the
+    estimate is flagged ``"not converged: ..."`` with the reason (``ok`` is False and
+    ``repr`` shows it).
 
     Parameters
     ----------
@@ -392,12 +393,14 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
         As in :func:`rlct.numeric.sample`.
     expected : bool
         Also compute the ideal sampler's value at this nβ (d ≤ 3, quadrature).
-    ess, rhat, max_seconds : float
-        Convergence targets and the time budget of the whole run (default 400, 1.01 —
-        Vehtari et al. 2021 — and ten times the first run's wall time, at least 1 s and at
-        most 120 s).
-        ``max_seconds=0``: one run of ``draws``, checked and flagged but not extended.
-        ``settings["convergence"]`` records the extensions, draws and discarded warm-up.
+    ess, rhat : float
+        Convergence targets (default 400 and 1.01, Vehtari et al. 2021).
+    max_draws, max_seconds : int, float, optional
+        Budgets of the whole run: kept draws per chain (default 10 × ``draws``) and wall
+        time (default none; with a time budget the result depends on the machine's speed).
+        ``max_seconds=0`` or ``max_draws=draws``: one run, checked and flagged but not
+        extended. ``settings["convergence"]`` records the extensions, draws and discarded
+        warm-up.
     bootstrap : int, optional
         With a model and ``data``: also refit on this many fresh data sets of the same size
         from the model at w* (parametric bootstrap,
@@ -444,7 +447,7 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
     """
     U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
     run = dict(chains=chains, draws=draws, warmup=warmup, init=init, progress=progress, ess=ess, rhat=rhat,
-               max_seconds=max_seconds)
+               max_seconds=max_seconds, max_draws=max_draws)
     tr, conv = sample_until_converged(U, sampler, seed=seed, **run)
     est = estimate_from_trace(tr, estimator="llc", expected=expected, convergence=conv)
     if bootstrap is None:
@@ -469,12 +472,14 @@ def llc(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=
 def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
          draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
          ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-         max_seconds: float | None = DEFAULT_MAX_SECONDS) -> Estimate:
+         max_seconds: float | None = DEFAULT_MAX_SECONDS,
+         max_draws: int | None = None) -> Estimate:
     """Watanabe's WBIC = E_β[n f] at β = 1/log n; ``settings["lambda_hat"]`` is
     (WBIC − n f(w*)) / log n with its standard error.
 
-    The run is extended until R-hat < ``rhat`` and ESS ≥ ``ess`` within ``max_seconds``,
-    or the estimate is flagged ``"not converged: ..."``, as in :func:`llc`.
+    The run is extended until R-hat < ``rhat`` and ESS ≥ ``ess`` within ``max_draws``
+    (and ``max_seconds``), or the estimate is flagged ``"not converged: ..."``, as in
+    :func:`llc`.
 
     For f = L_n the negative log-likelihood, WBIC ≈ n L_n(w0) + λ log n is an
     approximation of the Bayes free energy F_n (Watanabe 2013, JMLR 14:867–897).
@@ -497,7 +502,8 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
             raise InputError("wbic needs n (β = 1/log n)")
         U = _as_potential(target, data, n=n, prior=prior, center=center, gamma=gamma)
     tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=seed,
-                                      init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds)
+                                      init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds,
+                                      max_draws=max_draws)
     est = estimate_from_trace(tr, estimator="wbic", scale=U.n, convergence=conv)
     lam = (est.value) / math.log(U.n)
     wb = est.value + U.n * U.center_loss
@@ -544,12 +550,14 @@ def _combine(name, value, se, ests, base, settings, halves):
 def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
                     chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
                     ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-                    max_seconds: float | None = DEFAULT_MAX_SECONDS) -> Estimate:
+                    max_seconds: float | None = DEFAULT_MAX_SECONDS,
+                    max_draws: int | None = None) -> Estimate:
     """λ̂ = (E_β1[n f] − E_β2[n f]) / (1/β1 − 1/β2) (Watanabe 2013, Corollary 3).
 
     ``betas`` defaults to (1/log n, 2/log n). The two runs use independent seeds
     spawned from ``seed``; the standard error combines theirs. Each run is extended until
-    it converges (``ess``, ``rhat``; ``max_seconds`` shared by the runs), as in :func:`llc`.
+    it converges (``ess``, ``rhat``, ``max_draws``; ``max_seconds`` shared by the runs), as in
+    :func:`llc`.
 
     Examples
     --------
@@ -566,7 +574,7 @@ def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center
         raise InputError("the two temperatures must differ")
     base, (e1, e2) = _multi(target, data, (b1, b2), n, dict(prior=prior, center=center, gamma=gamma), sampler,
                             chains, draws, warmup, seed, init, progress,
-                            dict(ess=ess, rhat=rhat, max_seconds=max_seconds))
+                            dict(ess=ess, rhat=rhat, max_seconds=max_seconds, max_draws=max_draws))
     den = 1 / b1 - 1 / b2
     value = (e1.value - e2.value) / den
     se = math.hypot(e1.se, e2.se) / abs(den)
@@ -586,12 +594,13 @@ def _log_n(target, n):
 def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
           chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
           ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-         max_seconds: float | None = DEFAULT_MAX_SECONDS) -> Estimate:
+          max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None) -> Estimate:
     """λ̂ as the weighted least-squares slope of E_β[n f] against 1/β (Wei et al. 2022).
 
     ``betas`` defaults to (0.5, 0.75, 1, 1.5, 2)/log n. ``settings["points"]``
     holds (1/β, E_β[n(f − f*)], SE) per temperature. Each run is extended until it
-    converges (``ess``, ``rhat``; ``max_seconds`` shared by the runs), as in :func:`llc`.
+    converges (``ess``, ``rhat``, ``max_draws``; ``max_seconds`` shared by the runs), as in
+    :func:`llc`.
 
     Examples
     --------
@@ -608,7 +617,8 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     if len(set(betas)) < 2:
         raise InputError("slope needs at least two different temperatures")
     base, ests = _multi(target, data, betas, n, dict(prior=prior, center=center, gamma=gamma), sampler, chains,
-                        draws, warmup, seed, init, progress, dict(ess=ess, rhat=rhat, max_seconds=max_seconds))
+                        draws, warmup, seed, init, progress,
+                        dict(ess=ess, rhat=rhat, max_seconds=max_seconds, max_draws=max_draws))
     x = np.array([1 / b for b in betas])
     y = np.array([e.value for e in ests])
     s = np.array([e.se for e in ests])
@@ -861,11 +871,12 @@ def volume_scaling(target, data=None, *, n=None, beta=None, nbeta=None, prior=No
 def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
               draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
               expected: bool = False, ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
-              max_seconds: float | None = DEFAULT_MAX_SECONDS) -> tuple:
+              max_seconds: float | None = DEFAULT_MAX_SECONDS,
+              max_draws: int | None = None) -> tuple:
     """λ̂(n) at β = 1/log n for each n in ``ns``: the curve that papers plot.
 
-    Each point is run until it converges (``ess``, ``rhat``, ``max_seconds`` per point) or
-    is flagged, as in :func:`llc`.
+    Each point is run until it converges (``ess``, ``rhat``, ``max_draws``, ``max_seconds``
+    per point) or is flagged, as in :func:`llc`.
 
     ``target`` is a model (with ``sample(n, seed=)``: a fresh data set of size n per
     point, L_n from it) or a polynomial K (population: nβ = n/log n). Seeds for the
@@ -900,6 +911,7 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
         else:
             U = _as_potential(K, n=n, prior=prior, center=center, gamma=gamma)
         tr, conv = sample_until_converged(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss,
-                                          init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds)
+                                          init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds,
+                                      max_draws=max_draws)
         out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3, convergence=conv))
     return tuple(out)
