@@ -3,7 +3,7 @@ model truncated to the Hermite modes resolvable at n (the "effective λ" stairca
 
 Run from the repository root:
 
-    python docs/examples/tanh_staircase.py            # about 8 minutes on 2 cores
+    python docs/examples/tanh_staircase.py            # about 5 minutes on 2 cores
 
 It writes, next to this file,
 
@@ -12,8 +12,9 @@ It writes, next to this file,
 - ``tanh_staircase.png``  the plot shown in ``tanh.md``.
 
 Options: ``--H 1 2 3 4 5``, ``--ns 100 1000 10000 100000 1000000``, ``--chains 64``,
-``--draws 2000``, ``--max-seconds 60`` (time budget of each λ̂ run: it is extended until
-split R-hat < 1.01 and ESS ≥ 400, or flagged), ``--budget 30`` (seconds for each exact
+``--draws 2000``, ``--max-draws 60000`` (each λ̂ run is extended until split R-hat < 1.01 and
+ESS ≥ 400, up to this many draws per chain, or flagged; deterministic given the seed),
+``--max-seconds`` (an optional time budget per run), ``--budget 30`` (seconds for each exact
 computation), ``--workers 2``, ``--seed 0``, ``--quick`` (a small smoke run).
 """
 
@@ -117,7 +118,7 @@ def exact_truncated(H: int, ks, budget: float) -> dict:
 
 def run_point(args) -> dict:
     """λ̂ at (H, n) on nβK with K the population loss of the real tanh network."""
-    H, n, chains, draws, max_seconds, seed = args
+    H, n, chains, draws, max_draws, max_seconds, seed = args
     from rlct.models import TwoLayerNetwork
     from rlct.numeric import Potential, llc
 
@@ -126,7 +127,7 @@ def run_point(args) -> dict:
     U = Potential.from_callable(K.value, K.gradient, dim=2 * H, n=n, center=[0.0] * (2 * H),
                                 variables=model.parameters)
     t0 = time.perf_counter()
-    est = llc(U, chains=chains, draws=draws, seed=seed, max_seconds=max_seconds)
+    est = llc(U, chains=chains, draws=draws, seed=seed, max_draws=max_draws, max_seconds=max_seconds)
     conv = est.settings["convergence"]
     return {"H": H, "n": n, "nbeta": U.nbeta, "lambda_hat": est.value, "se": est.se, "rhat": est.rhat,
             "ess": est.ess, "acceptance": est.acceptance, "draws": conv["draws"], "extensions": conv["extensions"],
@@ -234,7 +235,8 @@ def main(argv=None) -> None:
     p.add_argument("--ns", type=float, nargs="+", default=[1e2, 1e3, 1e4, 1e5, 1e6])
     p.add_argument("--chains", type=int, default=64)
     p.add_argument("--draws", type=int, default=2000)
-    p.add_argument("--max-seconds", type=float, default=60.0)
+    p.add_argument("--max-seconds", type=float, default=None)
+    p.add_argument("--max-draws", type=int, default=60000)
     p.add_argument("--budget", type=float, default=30.0)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
@@ -242,7 +244,7 @@ def main(argv=None) -> None:
     p.add_argument("--out", default=HERE)
     a = p.parse_args(argv)
     if a.quick:
-        a.H, a.ns, a.chains, a.draws, a.max_seconds, a.budget = [1, 2], [1e2, 1e4], 32, 200, 5.0, 10.0
+        a.H, a.ns, a.chains, a.draws, a.max_draws, a.budget = [1, 2], [1e2, 1e4], 32, 200, 2000, 10.0
     t_start = time.perf_counter()
     from rlct import known
 
@@ -260,7 +262,7 @@ def main(argv=None) -> None:
     print(f"exact truncated λ: {t_exact:.0f} s")
 
     seeds = np.random.SeedSequence(a.seed).generate_state(len(a.H) * len(a.ns))
-    jobs = [(H, float(n), a.chains, a.draws, a.max_seconds, int(seeds[i * len(a.ns) + j]))
+    jobs = [(H, float(n), a.chains, a.draws, a.max_draws, a.max_seconds, int(seeds[i * len(a.ns) + j]))
             for i, H in enumerate(a.H) for j, n in enumerate(a.ns)]
     jobs.sort(key=lambda job: -job[0])            # the largest models first: better load balance
     t0 = time.perf_counter()
@@ -280,7 +282,8 @@ def main(argv=None) -> None:
     rows.sort(key=lambda r: (r["H"], r["n"]))
     total = time.perf_counter() - t_start
     os.makedirs(a.out, exist_ok=True)
-    meta = {"chains": a.chains, "draws": a.draws, "max_seconds": a.max_seconds, "budget": a.budget,
+    meta = {"chains": a.chains, "draws": a.draws, "max_draws": a.max_draws, "max_seconds": a.max_seconds,
+            "budget": a.budget,
             "workers": a.workers, "seed": a.seed, "mode_sizes": sizes, "k": {str(int(n)): k for n, k in ks.items()},
             "exact": {str(H): {str(k): [str(v[0]), str(v[1]), v[2], v[3]] for k, v in d.items()}
                       for H, d in exact.items()},
