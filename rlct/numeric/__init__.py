@@ -6,6 +6,8 @@ sampler kernel (MALA by default, HMC, SGLD) run by :func:`sample` → a
 :class:`Trace` (chain × draw) → an estimator → an :class:`Estimate` with its
 standard error and diagnostics:
 
+- :func:`extend`, :func:`run_until_converged` — continue a run until R-hat and ESS reach
+  their targets (what :func:`llc` and :func:`wbic` do by default);
 - :func:`llc`, :func:`llc_curve` — λ̂ = nβ(E_β[f] − f(w*)) at β = 1/log n, and across n;
 - :func:`wbic`, :func:`two_temperature`, :func:`slope` — Watanabe's WBIC and its
   two- and multi-temperature estimators of λ;
@@ -27,15 +29,17 @@ True
 """
 
 from .compiled import CompiledPolynomial
+from .convergence import Convergence, run_until_converged
 from .diagnostics import autocorrelation, ess, mcse, rhat
 from .estimators import (Estimate, estimate_from_trace, free_energy, llc, llc_curve, llc_sgld, slope, two_temperature,
                          volume_scaling, wbic)
 from .exact import ExpectedValue, asymptotic_lambda_hat, expected_free_energy, expected_lambda_hat
 from .potential import Potential, Prior
-from .samplers import HMC, MALA, SGLD, Kernel, Trace, hmc_kernel, mala_kernel, sample, sgld_kernel
+from .samplers import HMC, MALA, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel
 from .sweep import sweep
 
-__all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "Trace", "Kernel", "MALA", "HMC", "SGLD",
+__all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "extend", "Trace", "Convergence",
+           "run_until_converged", "Kernel", "MALA", "HMC", "SGLD",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "Estimate", "estimate_from_trace", "llc", "llc_curve", "wbic",
            "two_temperature", "slope", "llc_sgld", "free_energy", "volume_scaling", "ExpectedValue",
            "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat", "ess", "rhat", "mcse",

@@ -31,6 +31,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 from .exact import ExpectedValue, expected_lambda_hat
+from .convergence import DEFAULT_ESS, DEFAULT_MAX_SECONDS, DEFAULT_RHAT, Convergence, sample_until_converged
 from .potential import Potential, Prior, check_positive  # noqa: F401  Prior: for the doctests
 from .samplers import SGLD, Trace, sample
 
@@ -131,10 +133,18 @@ class Estimate:
         if np.isfinite(self.acceptance):
             s += f", acceptance {self.acceptance:.2f}"
         s += f", {self.settings.get('sampler', '?')}"
+        ext = self.settings.get("convergence", {}).get("extensions", 0)
+        if ext:
+            s += f", {self.settings['convergence']['draws']} draws after {ext} extension{'s' * (ext > 1)}"
         if "nbeta" in self.settings and self.settings["nbeta"] is not None:
             s += f", nβ={self.settings['nbeta']:.6g}"
         if self.expected is not None:
             s += f", ideal {self.expected.value:.4g}"
+        boot = self.settings.get("bootstrap")
+        if boot:
+            s += f", data-set SD {boot['sd']:.2g} (bootstrap, B={boot['B']})"
+        elif self.settings.get("kind") == "empirical":
+            s += ", SE excludes data-set spread"
         if self.warnings:
             s += f", {len(self.warnings)} warning{'s' * (len(self.warnings) > 1)}"
         return s + ")"
@@ -239,8 +249,13 @@ def _series_stats(x: np.ndarray):
 
 
 def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | None = None,
-                        expected: bool | ExpectedValue = False, extra: dict | None = None) -> Estimate:
+                        expected: bool | ExpectedValue = False, extra: dict | None = None,
+                        convergence: Convergence | None = None) -> Estimate:
     """The estimate ``scale · (E[f] − f*)`` (default scale nβ: the LLC) from a :class:`Trace`.
+
+    With ``convergence`` (from :func:`rlct.numeric.run_until_converged`) its record goes
+    into ``settings["convergence"]`` and, when the targets were not met, its reason becomes
+    a flag ``"not converged: ..."``.
 
     Examples
     --------
@@ -267,8 +282,12 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
     warnings += w
     if nbad:
         flags.append("non-finite")
+    if convergence is not None and convergence.flag:
+        flags.append(convergence.flag)
     warnings += _mcmc_warnings(trace, se, e, r, first, second)
     settings = {**U.settings(), **trace.settings(), **_conventions(U, estimator), **(extra or {})}
+    if convergence is not None:
+        settings["convergence"] = convergence.to_dict()
     ev = None
     if expected is True:
         ev = expected_lambda_hat(U) if U.dim <= 3 else None
@@ -330,6 +349,9 @@ def _conventions(U: Potential, estimator: str) -> dict:
                            if empirical else "population K: nβ as given" if U.kind == "population"
                            else "callable loss: nβ as given")
     if empirical:
+        out["estimand"] = ("this data set's value: it moves between data sets by much more than the Monte Carlo SE, "
+                           "by an amount of order √(λβ/2) (Watanabe 2013, Thm 4; llc(..., bootstrap=B) measures "
+                           "it); the population potential (K instead of L_n) is a different, data-free number")
         out["loss_evaluation"] = ("full batch (L_n as an exact polynomial in the data's moments)"
                                   if U.polynomial is not None else "full batch (the model's vectorised loss)")
         out["scaling"] = U.info.get("scaling", "nll")
@@ -346,12 +368,20 @@ def _temperature_kw(n, beta, nbeta):
 
 def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
         sampler="mala", chains: int = 200, draws: int = 1000, warmup: int | None = None, seed=None, init=None,
-        progress: bool | None = None, expected: bool = False, loss="gaussian", noise: float = 1.0,
+        progress: bool | None = None, expected: bool = False, ess: float = DEFAULT_ESS,
+        rhat: float = DEFAULT_RHAT, max_seconds: float | None = DEFAULT_MAX_SECONDS,
+        max_draws: int | None = None, bootstrap: int | None = None, loss="gaussian", noise: float = 1.0,
         batch_size: int | None = None, dtype: str = "float64") -> Estimate:
     """The local learning coefficient λ̂ = nβ (E_β[f] − f(w*)) from MALA (default), HMC, NUTS or SGLD.
 
     Call it as ``llc(K, ...)``, ``llc(potential)``, ``llc(model, data)``, ``llc(fn, params0, data)``
     (your own JAX model) or ``llc(torch_module, data)``.
+
+    The run is extended (:func:`rlct.numeric.extend`, no new warm-up) until the split R-hat
+    of λ̂ is below ``rhat``, its ESS at least ``ess`` and the first and second half agree,
+    or until ``max_draws`` per chain (default ten times ``draws``) are reached; then the
+    estimate is flagged ``"not converged: ..."`` with the reason (``ok`` is False and
+    ``repr`` shows it).
 
     Parameters
     ----------
@@ -376,6 +406,20 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
         As in :func:`rlct.numeric.sample`.
     expected : bool
         Also compute the ideal sampler's value at this nβ (d ≤ 3, quadrature).
+    ess, rhat : float
+        Convergence targets (default 400 and 1.01, Vehtari et al. 2021).
+    max_draws, max_seconds : int, float, optional
+        Budgets of the whole run: kept draws per chain (default 10 × ``draws``) and wall
+        time (default none; with a time budget the result depends on the machine's speed).
+        ``max_seconds=0`` or ``max_draws=draws``: one run, checked and flagged but not
+        extended. ``settings["convergence"]`` records the extensions, draws and discarded
+        warm-up.
+    bootstrap : int, optional
+        With a model and ``data``: also refit on this many fresh data sets of the same size
+        from the model at w* (parametric bootstrap,
+        :func:`rlct.numeric.bootstrap.bootstrap_spread`) and report their standard deviation,
+        the data-set spread, in ``settings["bootstrap"]`` and ``repr`` (costs ``bootstrap``
+        more runs).
 
     Returns
     -------
@@ -395,6 +439,14 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
     conventions that change the number: which n, full-batch evaluation, the
     NLL/MSE scaling of L_n.
 
+    On a data set (f = L_n) the standard error is the Monte Carlo error *for that
+    data set*. λ̂ itself changes from data set to data set by an amount of order
+    √(λβ/2) (Watanabe 2013, Theorem 4), much more than that SE: for
+    ``TwoLayerNetwork(2)`` at n = 1000, ten data sets gave λ̂ from 0.08 to 0.46
+    (standard deviation 0.13) with Monte Carlo SEs of 0.011, while the
+    population potential nβK gives 0.46. ``repr`` says "SE excludes data-set
+    spread"; ``bootstrap=B`` estimates the spread.
+
     References
     ----------
     Lau, Furman, Wang, Murfet, Wei (2023), "The local learning coefficient: a
@@ -411,8 +463,30 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
                     loss=loss, noise=noise, dtype=dtype)
     if U is None:
         U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
-    tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init, progress=progress)
-    return estimate_from_trace(tr, estimator="llc", expected=expected)
+    elif bootstrap is not None:
+        raise InputError("bootstrap= needs a model that can sample data (llc(model, data, bootstrap=B)); for your "
+                         "own function, refit on resampled data sets yourself")
+    run = dict(chains=chains, draws=draws, warmup=warmup, init=init, progress=progress, ess=ess, rhat=rhat,
+               max_seconds=max_seconds, max_draws=max_draws)
+    tr, conv = sample_until_converged(U, sampler, seed=seed, **run)
+    est = estimate_from_trace(tr, estimator="llc", expected=expected, convergence=conv)
+    if bootstrap is None:
+        return est
+    if data is None or isinstance(target, Potential) or not callable(getattr(target, "sample", None)):
+        raise InputError("bootstrap= needs a model with .sample(n, seed=) and its data (llc(model, data, "
+                         "bootstrap=B)): it refits on fresh data sets of the same size from the model at w*")
+    from .bootstrap import bootstrap_spread
+
+    def refit(data_b, seed_b):
+        Ub = _as_potential(target, data_b, **_temperature_kw(n, beta, nbeta), prior=prior, center=center,
+                           gamma=gamma)
+        trb, convb = sample_until_converged(Ub, sampler, seed=seed_b, **run)
+        return estimate_from_trace(trb, estimator="llc", convergence=convb)
+
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    size = int(U.n)
+    boot = bootstrap_spread(refit, lambda s: target.sample(size, seed=s), bootstrap, seed=ss.spawn(1)[0])
+    return dataclasses.replace(est, settings={**est.settings, "bootstrap": boot})
 
 
 def _user_model(target, data, more, *, n, beta, nbeta, prior, center, gamma, loss, noise, dtype):
@@ -452,9 +526,16 @@ def _with_batch(sampler, batch_size):
 
 
 def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
-         draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None) -> Estimate:
+         draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
+         ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+         max_seconds: float | None = DEFAULT_MAX_SECONDS,
+         max_draws: int | None = None) -> Estimate:
     """Watanabe's WBIC = E_β[n f] at β = 1/log n; ``settings["lambda_hat"]`` is
     (WBIC − n f(w*)) / log n with its standard error.
+
+    The run is extended until R-hat < ``rhat`` and ESS ≥ ``ess`` within ``max_draws``
+    (and ``max_seconds``), or the estimate is flagged ``"not converged: ..."``, as in
+    :func:`llc`.
 
     For f = L_n the negative log-likelihood, WBIC ≈ n L_n(w0) + λ log n is an
     approximation of the Bayes free energy F_n (Watanabe 2013, JMLR 14:867–897).
@@ -476,8 +557,10 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
         if n is None:
             raise InputError("wbic needs n (β = 1/log n)")
         U = _as_potential(target, data, n=n, prior=prior, center=center, gamma=gamma)
-    tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=seed, init=init, progress=progress)
-    est = estimate_from_trace(tr, estimator="wbic", scale=U.n)
+    tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=seed,
+                                      init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds,
+                                      max_draws=max_draws)
+    est = estimate_from_trace(tr, estimator="wbic", scale=U.n, convergence=conv)
     lam = (est.value) / math.log(U.n)
     wb = est.value + U.n * U.center_loss
     settings = {**est.settings, "lambda_hat": lam, "lambda_hat_se": est.se / math.log(U.n),
@@ -487,7 +570,7 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
                     est.warnings, est.flags, settings, None, tr, est.seconds)
 
 
-def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, init, progress):
+def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, init, progress, targets):
     if isinstance(target, Potential) and n is None:
         if target.n is None:
             raise InputError("give a potential built with n (the temperatures are β = c/log n)")
@@ -500,14 +583,20 @@ def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, ini
     ests = []
     for b, s in zip(betas, seqs):
         U = base.at(beta=b)
-        tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=s, init=init, progress=progress)
-        ests.append(estimate_from_trace(tr, estimator="wbic", scale=U.n))
+        # the time budget is shared by the temperatures
+        ms = targets["max_seconds"]
+        t = {**targets, "max_seconds": ms if ms is None else ms / len(betas)}
+        tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=s,
+                                          init=init, progress=progress, **t)
+        ests.append(estimate_from_trace(tr, estimator="wbic", scale=U.n, convergence=conv))
     return base, ests
 
 
 def _combine(name, value, se, ests, base, settings, halves):
     warnings = tuple(dict.fromkeys(w for e in ests for w in e.warnings))
     flags = _lambda_flags(base, value, se)
+    flags += list(dict.fromkeys(f"{f} (at β = {e.settings['beta']:.4g})" for e in ests for f in e.flags
+                                if f.startswith("not converged")))
     return Estimate(value, se, name, float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)),
                     float(np.mean([e.acceptance for e in ests])), int(sum(e.divergences for e in ests)),
                     halves[0], halves[1], ests[0].burn_in, warnings, tuple(flags), settings, None,
@@ -515,11 +604,16 @@ def _combine(name, value, se, ests, base, settings, halves):
 
 
 def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
-                    chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None) -> Estimate:
+                    chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
+                    ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+                    max_seconds: float | None = DEFAULT_MAX_SECONDS,
+                    max_draws: int | None = None) -> Estimate:
     """λ̂ = (E_β1[n f] − E_β2[n f]) / (1/β1 − 1/β2) (Watanabe 2013, Corollary 3).
 
     ``betas`` defaults to (1/log n, 2/log n). The two runs use independent seeds
-    spawned from ``seed``; the standard error combines theirs.
+    spawned from ``seed``; the standard error combines theirs. Each run is extended until
+    it converges (``ess``, ``rhat``, ``max_draws``; ``max_seconds`` shared by the runs), as in
+    :func:`llc`.
 
     Examples
     --------
@@ -535,7 +629,8 @@ def two_temperature(target, data=None, *, n=None, betas=None, prior=None, center
     if b1 == b2:
         raise InputError("the two temperatures must differ")
     base, (e1, e2) = _multi(target, data, (b1, b2), n, dict(prior=prior, center=center, gamma=gamma), sampler,
-                            chains, draws, warmup, seed, init, progress)
+                            chains, draws, warmup, seed, init, progress,
+                            dict(ess=ess, rhat=rhat, max_seconds=max_seconds, max_draws=max_draws))
     den = 1 / b1 - 1 / b2
     value = (e1.value - e2.value) / den
     se = math.hypot(e1.se, e2.se) / abs(den)
@@ -553,11 +648,15 @@ def _log_n(target, n):
 
 
 def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gamma=None, sampler="mala",
-          chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None) -> Estimate:
+          chains: int = 200, draws: int = 1000, warmup=None, seed=None, init=None, progress=None,
+          ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+          max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None) -> Estimate:
     """λ̂ as the weighted least-squares slope of E_β[n f] against 1/β (Wei et al. 2022).
 
     ``betas`` defaults to (0.5, 0.75, 1, 1.5, 2)/log n. ``settings["points"]``
-    holds (1/β, E_β[n(f − f*)], SE) per temperature.
+    holds (1/β, E_β[n(f − f*)], SE) per temperature. Each run is extended until it
+    converges (``ess``, ``rhat``, ``max_draws``; ``max_seconds`` shared by the runs), as in
+    :func:`llc`.
 
     Examples
     --------
@@ -574,7 +673,8 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     if len(set(betas)) < 2:
         raise InputError("slope needs at least two different temperatures")
     base, ests = _multi(target, data, betas, n, dict(prior=prior, center=center, gamma=gamma), sampler, chains,
-                        draws, warmup, seed, init, progress)
+                        draws, warmup, seed, init, progress,
+                        dict(ess=ess, rhat=rhat, max_seconds=max_seconds, max_draws=max_draws))
     x = np.array([1 / b for b in betas])
     y = np.array([e.value for e in ests])
     s = np.array([e.se for e in ests])
@@ -826,8 +926,13 @@ def volume_scaling(target, data=None, *, n=None, beta=None, nbeta=None, prior=No
 
 def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
               draws: int = 1000, warmup: int | None = None, seed=None, init=None, progress=None,
-              expected: bool = False) -> tuple:
+              expected: bool = False, ess: float = DEFAULT_ESS, rhat: float = DEFAULT_RHAT,
+              max_seconds: float | None = DEFAULT_MAX_SECONDS,
+              max_draws: int | None = None) -> tuple:
     """λ̂(n) at β = 1/log n for each n in ``ns``: the curve that papers plot.
+
+    Each point is run until it converges (``ess``, ``rhat``, ``max_draws``, ``max_seconds``
+    per point) or is flagged, as in :func:`llc`.
 
     ``target`` is a model (with ``sample(n, seed=)``: a fresh data set of size n per
     point, L_n from it) or a polynomial K (population: nβ = n/log n). Seeds for the
@@ -861,7 +966,8 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
             U = Potential.from_model(target, data, prior=prior, gamma=gamma)
         else:
             U = _as_potential(K, n=n, prior=prior, center=center, gamma=gamma)
-        tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss, init=init,
-                    progress=progress)
-        out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3))
+        tr, conv = sample_until_converged(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=chain_ss,
+                                          init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds,
+                                      max_draws=max_draws)
+        out.append(estimate_from_trace(tr, estimator="llc", expected=expected and U.dim <= 3, convergence=conv))
     return tuple(out)

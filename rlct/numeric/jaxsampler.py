@@ -381,4 +381,5 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
         else np.asarray(metric, dtype=float)
     return S.Trace(loss, acc_sum / draws, div.astype(np.int64), float(eps), int(warmup),
                    np.asarray(warm_loss, dtype=float), maxdist, positions, potential, sampler, recorded_seed,
-                   time.perf_counter() - t0, thin, adapted_metric, final_position=final)
+                   time.perf_counter() - t0, thin, adapted_metric, final_position=final,
+                   rng_state={"seed_sequence": ss, "t": int(t_offset + warmup + draws)})

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -41,7 +41,7 @@ from ..errors import InputError
 from .potential import Potential, check_positive
 
 __all__ = ["Kernel", "MALA", "HMC", "SGLD", "LangevinState", "LangevinInfo",
-           "mala_kernel", "hmc_kernel", "sgld_kernel", "sample", "Trace", "as_sampler"]
+           "mala_kernel", "hmc_kernel", "sgld_kernel", "sample", "extend", "Trace", "as_sampler"]
 
 DIVERGENCE = 1000.0  # energy error that counts as a divergence (Stan's threshold)
 
@@ -403,6 +403,12 @@ class Trace:
         Kept every ``thin`` draws when ``thin`` was given.
     metric : ndarray (d,) or None
         The adapted diagonal inverse mass (``adapt_metric=True``).
+    state : LangevinState
+        The chains' final state (positions, U, ∇U, f), from which :func:`extend` continues.
+    rng_state : dict
+        The generator's final state (continuing from it keeps the run reproducible).
+    extensions : int
+        How many times :func:`extend` lengthened the run.
 
     Examples
     --------
@@ -425,6 +431,9 @@ class Trace:
     seconds: float
     thin: int | None = None
     metric: np.ndarray | None = None
+    state: Any = field(default=None, repr=False)
+    rng_state: dict | None = field(default=None, repr=False)
+    extensions: int = 0
     final_position: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -452,6 +461,8 @@ class Trace:
         s = {"sampler": self.sampler.name, "chains": self.chains, "draws": self.draws, "warmup": self.warmup,
              "step_size": self.step_size, "step_size_adapted": bool(self.sampler.adapt),
              "seed": self.seed if isinstance(self.seed, (int, dict)) else str(self.seed)}
+        if self.extensions:
+            s["extensions"] = self.extensions
         if self.sampler.name == "mala":
             s["spread"] = self.sampler.spread
         s["metric"] = None if self.metric is None else [float(x) for x in self.metric]
@@ -674,32 +685,141 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
         kernel = kernel_for(eps)
 
     # -- draws ------------------------------------------------------------------------
+    block = _draw(kernel, rng, state, draws, potential.center, thin, bar, offset=0, warmup=warmup)
+    if bar is not None:
+        bar.close()
+    return Trace(block.loss, block.acc_sum / draws, block.div, float(eps), int(warmup), warm_loss, block.maxdist,
+                 block.keep, potential, sampler, recorded, time.perf_counter() - t0, thin, metric,
+                 state=block.state, rng_state=rng.bit_generator.state, final_position=block.state.position.copy())
+
+
+class _Block(NamedTuple):
+    loss: np.ndarray
+    acc_sum: np.ndarray
+    div: np.ndarray
+    maxdist: np.ndarray
+    keep: np.ndarray | None
+    state: LangevinState
+
+
+def _draw(kernel, rng, state, draws, center, thin, bar, offset, warmup):
+    """``draws`` kept steps of ``kernel`` from ``state``; ``offset`` = draws already kept before
+    (so thinning and the distance checks continue the same schedule when a run is extended)."""
+    chains = state.position.shape[0]
     loss = np.empty((chains, draws))
     acc_sum = np.zeros(chains)
     div = np.zeros(chains, dtype=np.int64)
     maxdist = np.zeros(chains)
     keep = None
     if thin is not None:
-        keep = np.empty((chains, draws // thin, potential.dim))
-    center = potential.center
+        keep = np.empty(((offset + draws) // thin - offset // thin, chains, center.shape[0]))
+    every = max(1, (warmup + offset + draws) // 200)
     for t in range(draws):
+        g = offset + t  # the global index of this draw
         state, info = kernel.step(rng, state)
         loss[:, t] = state.loss
         acc_sum += info.acceptance
         div += info.divergent
-        if t % 10 == 9 or t == draws - 1:
+        if g % 10 == 9 or t == draws - 1:
             diff = state.position - center
             with np.errstate(invalid="ignore", over="ignore"):
                 dist = np.sqrt(np.einsum("ij,ij->i", diff, diff))
             maxdist = np.fmax(maxdist, np.where(np.isfinite(dist), dist, np.inf))
-        if keep is not None and (t + 1) % thin == 0:
-            keep[:, (t + 1) // thin - 1] = state.position
-        if bar is not None and (warmup + t + 1) % every == 0:
+        if keep is not None and (g + 1) % thin == 0:
+            keep[(g + 1) // thin - 1 - offset // thin] = state.position
+        if bar is not None and (warmup + g + 1) % every == 0:
             bar.update(every)
+    if keep is not None:
+        keep = np.ascontiguousarray(keep.transpose(1, 0, 2))
+    return _Block(loss, acc_sum, div, maxdist, keep, state)
+
+
+
+def extend(trace: Trace, draws: int, *, discard: int = 0, progress: bool | None = None) -> Trace:
+    """Continue a run: ``draws`` more steps per chain from where ``trace`` stopped, with the
+    same step size and metric and no new warm-up; return the longer :class:`Trace`.
+
+    The generator continues from ``trace.rng_state``, so extending is reproducible and
+    ``extend(sample(U, draws=a, warmup=w, seed=s), b)`` has the same draws as
+    ``sample(U, draws=a + b, warmup=w, seed=s)``.
+
+    Parameters
+    ----------
+    trace : Trace
+        A run made by :func:`sample` (or :func:`extend`).
+    draws : int
+        Steps to add per chain.
+    discard : int
+        Drop the first ``discard`` kept draws as well: they become warm-up (burn-in), for a
+        run whose first part was not yet stationary. ``trace.warmup`` grows by ``discard``
+        and ``warmup_loss`` gets their mean over chains.
+    progress : bool, optional
+        As in :func:`sample`.
+
+    Returns
+    -------
+    Trace
+        ``extensions`` counts the extensions; ``seconds`` is the total wall time.
+
+    Raises
+    ------
+    InputError
+        For a trace without its final state, a non-positive ``draws`` or ``discard`` out of range.
+
+    Examples
+    --------
+    >>> U = Potential.from_polynomial("w1**2", nbeta=50)
+    >>> tr = extend(sample(U, chains=4, draws=50, warmup=30, seed=1), 50)
+    >>> tr.draws, tr.extensions
+    (100, 1)
+    >>> bool((tr.loss == sample(U, chains=4, draws=100, warmup=30, seed=1).loss).all())
+    True
+    >>> extend(tr, 20, discard=40).warmup
+    70
+    """
+    if not isinstance(trace, Trace) or trace.rng_state is None or (trace.state is None and
+                                                                     "seed_sequence" not in trace.rng_state):
+        raise InputError("extend needs a Trace made by rlct.numeric.sample (with its final state)")
+    if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 1:
+        raise InputError(f"draws must be a positive integer, got {draws!r}")
+    if not isinstance(discard, (int, np.integer)) or not 0 <= discard < trace.draws + draws:
+        raise InputError(f"discard must be an integer in [0, {trace.draws + draws}), got {discard!r}")
+    if "seed_sequence" in trace.rng_state:
+        return _extend_compiled(trace, int(draws), int(discard), progress)
+    t0 = time.perf_counter()
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = trace.rng_state
+    kernel = trace.sampler.kernel(trace.potential, trace.step_size, trace.metric)
+    if progress is None:
+        interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+        progress = trace.chains * draws * trace.sampler.grads_per_step > 10**6 and interactive
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=draws, desc=f"{trace.sampler.name} ({trace.chains} chains, extension)", unit="step",
+                   leave=False)
+    block = _draw(kernel, rng, trace.state, int(draws), trace.potential.center, trace.thin, bar,
+                  offset=trace.draws, warmup=-trace.draws)
     if bar is not None:
         bar.close()
-    return Trace(loss, acc_sum / draws, div, float(eps), int(warmup), warm_loss, maxdist, keep, potential,
-                 sampler, recorded, time.perf_counter() - t0, thin, metric, final_position=state.position.copy())
+    old = trace.draws
+    loss = np.concatenate([trace.loss, block.loss], axis=1)
+    keep = trace.positions
+    if keep is not None:
+        keep = np.concatenate([keep, block.keep], axis=1)
+    acceptance = (trace.acceptance * old + block.acc_sum) / (old + draws)
+    warm_loss = trace.warmup_loss
+    if discard:
+        warm_loss = np.concatenate([warm_loss, np.mean(loss[:, :discard], axis=0)])
+        loss = loss[:, discard:]
+        if keep is not None:
+            keep = keep[:, discard // trace.thin:]
+    return replace(trace, loss=loss, acceptance=acceptance, divergences=trace.divergences + block.div,
+                   warmup=trace.warmup + int(discard), warmup_loss=warm_loss,
+                   max_distance=np.fmax(trace.max_distance, block.maxdist), positions=keep,
+                   seconds=trace.seconds + time.perf_counter() - t0, state=block.state,
+                   rng_state=rng.bit_generator.state, extensions=trace.extensions + 1)
 
 
 def _compiled(potential, sampler) -> bool:
@@ -708,3 +828,30 @@ def _compiled(potential, sampler) -> bool:
 
     return (isinstance(potential.loss_function, JaxLoss) or sampler.name == "nuts"
             or getattr(sampler, "batch_size", None) is not None)
+
+
+def _extend_compiled(trace: Trace, draws: int, discard: int, progress) -> Trace:
+    """:func:`extend` for a run of the compiled driver: continue from the final positions with the
+    same ε, metric and keys (step t of chain c draws from fold_in(key_c, t))."""
+    from .jaxsampler import sample_compiled
+
+    more = sample_compiled(trace.potential, trace.sampler, chains=trace.chains, draws=draws, warmup=0,
+                           seed=trace.rng_state["seed_sequence"], thin=trace.thin, progress=bool(progress),
+                           initial_positions=trace.final_position, recorded_seed=trace.seed,
+                           metric=trace.metric, step_size=trace.step_size, t_offset=trace.rng_state["t"])
+    old = trace.draws
+    loss = np.concatenate([trace.loss, more.loss], axis=1)
+    keep = trace.positions
+    if keep is not None:
+        keep = np.concatenate([keep, more.positions], axis=1)
+    warm_loss = trace.warmup_loss
+    if discard:
+        warm_loss = np.concatenate([warm_loss, np.mean(loss[:, :discard], axis=0)])
+        loss = loss[:, discard:]
+        if keep is not None:
+            keep = keep[:, discard // trace.thin:]
+    return replace(trace, loss=loss, acceptance=(trace.acceptance * old + more.acceptance * draws) / (old + draws),
+                   divergences=trace.divergences + more.divergences, warmup=trace.warmup + discard,
+                   warmup_loss=warm_loss, max_distance=np.fmax(trace.max_distance, more.max_distance),
+                   positions=keep, seconds=trace.seconds + more.seconds, rng_state=more.rng_state,
+                   extensions=trace.extensions + 1, final_position=more.final_position)
