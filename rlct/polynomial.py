@@ -93,7 +93,7 @@ def _ctx(variables: tuple[str, ...]):
     return flint.fmpq_mpoly_ctx.get(variables, "lex")
 
 
-def _fmpq(x: Fraction) -> flint.fmpq:
+def fmpq(x: Fraction) -> flint.fmpq:
     return flint.fmpq(x.numerator, x.denominator)
 
 
@@ -199,7 +199,7 @@ class Polynomial:
         ctx = _ctx(self._variables)
         if not self._terms:
             return ctx.from_dict({})
-        return ctx.from_dict({e: _fmpq(c) for e, c in self._terms.items()})
+        return ctx.from_dict({e: fmpq(c) for e, c in self._terms.items()})
 
     def to_sympy(self):
         """The polynomial as a sympy expression."""
@@ -254,7 +254,7 @@ class Polynomial:
             return self
         ctx = _ctx(self._variables)
         gens = ctx.gens()
-        args = [g + _fmpq(v) if v else g for g, v in zip(gens, vals)]
+        args = [g + fmpq(v) if v else g for g, v in zip(gens, vals)]
         return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), self._variables)
 
     def linear_substitution(self, matrix, variables=None) -> "Polynomial":
@@ -272,7 +272,7 @@ class Polynomial:
             for g, a in zip(gens, row):
                 a = as_fraction(a)
                 if a:
-                    expr = expr + g * _fmpq(a)
+                    expr = expr + g * fmpq(a)
             args.append(expr)
         if len(args) != self.nvars:
             raise InputError("substitution matrix must have one row per variable")
@@ -405,7 +405,7 @@ class Polynomial:
         return format_polynomial(self._terms, self._variables, latex=True)
 
 
-def _latex_var(name: str) -> str:
+def latex_var(name: str) -> str:
     m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
     if m:
         return f"{m.group(1)}_{{{m.group(2)}}}"
@@ -423,7 +423,7 @@ def format_polynomial(terms: Mapping, variables: Sequence[str], latex: bool = Fa
             if e == 0:
                 continue
             if latex:
-                lv = _latex_var(v)
+                lv = latex_var(v)
                 factors.append(lv if e == 1 else f"{lv}^{{{e}}}")
             else:
                 factors.append(v if e == 1 else f"{v}**{e}")
@@ -447,7 +447,7 @@ def format_polynomial(terms: Mapping, variables: Sequence[str], latex: bool = Fa
 # parsing
 
 
-def _parse_string(text: str, what: str):
+def parse_string(text: str, what: str):
     import sympy
     from sympy.parsing.sympy_parser import (
         convert_xor,
@@ -496,7 +496,7 @@ def _sympy_to_flint(expr, index: Mapping, ctx, gens, what: str):
                 return ctx.from_dict({(0,) * len(gens): flint.fmpq(int(e.p), int(e.q))}) if gens else flint.fmpq(int(e.p), int(e.q))
             if e.is_Float:
                 f = Fraction(str(e))
-                return ctx.from_dict({(0,) * len(gens): _fmpq(f)})
+                return ctx.from_dict({(0,) * len(gens): fmpq(f)})
             raise InputError(f"{what} has a non-rational coefficient: {e}")
         if not e.free_symbols:
             raise InputError(f"{what} has a non-rational coefficient: {e}")
@@ -597,7 +597,7 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     import sympy
 
     if isinstance(obj, str):
-        expr = _parse_string(obj, what)
+        expr = parse_string(obj, what)
     elif isinstance(obj, sympy.Basic):
         expr = obj
     elif isinstance(obj, (int, Fraction, Rational)) and not isinstance(obj, bool):
@@ -625,3 +625,4 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     index = {v: i for i, v in enumerate(variables)}
     p = _sympy_to_flint(expr, index, ctx, gens, what)
     return Polynomial._from_flint(p, variables)
+

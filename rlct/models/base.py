@@ -94,7 +94,7 @@ def quadrature(dist, nodes: int = 160):
     raise InputError(f"no quadrature rule for {dist!r}")
 
 
-def _point(true, parameters, what="true parameter") -> tuple:
+def as_point(true, parameters, what="true parameter") -> tuple:
     """The true parameter as a tuple of Fractions, from a sequence or a mapping."""
     if true is None:
         return tuple(Fraction(0) for _ in parameters)
@@ -113,7 +113,7 @@ def _point(true, parameters, what="true parameter") -> tuple:
     return tuple(as_fraction(v, f"{what} {p}") for v, p in zip(true, parameters))
 
 
-def _regression_data(data):
+def regression_data(data):
     """(X, Y) as 2-D float arrays from a Data set of a regression model, or a clear error."""
     if not isinstance(data, Data) or data.x is None:
         raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
@@ -250,7 +250,7 @@ class PolynomialRegression(Model):
         self.inputs = tuple(inputs)
         self.input_distributions = tuple(input_dists)
         self._outputs = [dict(o) for o in outputs]
-        self.true_parameter = _point(true, self.parameters)
+        self.true_parameter = as_point(true, self.parameters)
         self.noise = as_fraction(noise, "noise")
         if self.noise <= 0:
             raise InputError(f"noise must be a positive standard deviation, got {self.noise}")
@@ -282,7 +282,7 @@ class PolynomialRegression(Model):
 
     def _quadratic(self, coeff_maps, moment, scale=Fraction(1)) -> Polynomial:
         """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters (accumulated in flint)."""
-        from ..polynomial import _fmpq
+        from ..polynomial import fmpq
 
         total = Polynomial({}, self.parameters).flint
         for cm in coeff_maps:
@@ -291,12 +291,12 @@ class PolynomialRegression(Model):
             for i, a in enumerate(alphas):
                 sq = moment(tuple(2 * x for x in a))
                 if sq:
-                    total += fl[a] * fl[a] * _fmpq(sq)
+                    total += fl[a] * fl[a] * fmpq(sq)
                 for b in alphas[i + 1:]:
                     m = moment(tuple(x + y for x, y in zip(a, b)))
                     if m:
-                        total += fl[a] * fl[b] * _fmpq(2 * m)
-        return Polynomial._from_flint(total * _fmpq(scale), self.parameters)
+                        total += fl[a] * fl[b] * fmpq(2 * m)
+        return Polynomial._from_flint(total * fmpq(scale), self.parameters)
 
     def kl(self) -> Polynomial:
         """K(w) = E_x[‖f(x, w) − f(x, w0)‖²] / (2σ²), exactly.
@@ -355,7 +355,7 @@ class PolynomialRegression(Model):
         exactly to fractions), so evaluating it costs the same for any n. The
         constant log(2πσ²)/2 of the negative log-likelihood is left out.
         """
-        X, Y = _regression_data(data)
+        X, Y = regression_data(data)
         if X.shape[1] != len(self.inputs) or Y.shape[1] != len(self._outputs):
             raise InputError(f"data has {X.shape[1]} inputs and {Y.shape[1]} outputs; the model has "
                              f"{len(self.inputs)} and {len(self._outputs)}")

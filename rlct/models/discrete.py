@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import InputError, NotApplicable
 from ..polynomial import Polynomial, as_polynomial, natural_key
-from .base import ModelLoss, Data, Model, _point, quadrature
+from .base import ModelLoss, Data, Model, as_point, quadrature
 
 __all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
 
@@ -86,7 +86,7 @@ class Multinomial(Model):
         total = sum(self.probabilities, Polynomial({}, parameters))
         if total != Polynomial({(0,) * len(parameters): 1}, parameters):
             raise InputError(f"the probabilities must sum to 1 identically; they sum to {total}")
-        self.true_parameter = _point(true, parameters)
+        self.true_parameter = as_point(true, parameters)
         self.q = tuple(p(self.true_parameter) for p in self.probabilities)
         if any(v < 0 for v in self.q):
             raise InputError(f"the true parameter gives a negative probability: q = {[str(v) for v in self.q]}")
@@ -217,7 +217,7 @@ class NormalMixture(Model):
         if self.sigma <= 0:
             raise InputError(f"sigma must be positive, got {sigma}")
         self.parameters = ("a", "b")
-        self.true_parameter = _point(true, self.parameters)
+        self.true_parameter = as_point(true, self.parameters)
         a0, b0 = self.true_parameter
         if not 0 <= a0 <= 1:
             raise InputError(f"the true mixing weight a0 = {a0} is outside [0, 1]")

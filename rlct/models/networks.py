@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial
-from .base import Data, ModelLoss, PolynomialRegression, _point, _regression_data, quadrature
+from .base import Data, ModelLoss, PolynomialRegression, as_point, regression_data, quadrature
 from .inputs import Discrete, Gaussian, as_distribution
 
 __all__ = ["TwoLayerNetwork", "ACTIVATIONS", "taylor_coefficients"]
@@ -142,7 +142,7 @@ class TwoLayerNetwork(PolynomialRegression):
             raise InputError(f"H must be a positive integer, got {H!r}")
         self.H = H
         params = tuple(f"a{h + 1}" for h in range(H)) + tuple(f"b{h + 1}" for h in range(H))
-        w0 = _point(None if (true is None or (not isinstance(true, (list, tuple, dict)) and true == 0)) else true,
+        w0 = as_point(None if (true is None or (not isinstance(true, (list, tuple, dict)) and true == 0)) else true,
                     params)
         if isinstance(activation, str) and activation.strip().lower() in ACTIVATIONS:
             name = activation.strip().lower()
@@ -249,7 +249,7 @@ class TwoLayerNetwork(PolynomialRegression):
         >>> L.value(np.zeros((3, 2))).shape, L.gradient(np.zeros((3, 2))).shape
         ((3,), (3, 2))
         """
-        X, Y = _regression_data(data)
+        X, Y = regression_data(data)
         if X.shape[1] != 1 or Y.shape[1] != 1:
             raise InputError(f"data must have one input and one output column, got {X.shape[1]} and {Y.shape[1]}")
         x, y = X[:, 0], Y[:, 0]

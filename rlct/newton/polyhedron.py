@@ -16,24 +16,10 @@ from math import gcd
 from typing import Sequence
 
 from ..errors import InputError
+from ..linalg import rank
 from ..polynomial import Polynomial, as_fraction, as_polynomial
 
 __all__ = ["NewtonPolyhedron", "Face", "Facet", "Distance", "DistanceCertificate", "rank"]
-
-
-def rank(rows: Sequence[Sequence]) -> int:
-    """Exact rank of a rational matrix given by its rows.
-
-    >>> rank([[1, 1], [2, 2], [0, 1]])
-    2
-    """
-    rows = [list(map(Fraction, r)) for r in rows if any(r)]
-    if not rows:
-        return 0
-    import flint
-
-    m = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows])
-    return int(m.rank())
 
 
 @dataclass(frozen=True, order=True)

@@ -285,9 +285,9 @@ def expression_latex(expr) -> str:
             return " ".join(pieces)
         except (_Unparsed, IndexError, TypeError):
             import sympy
-            from ..polynomial import _parse_string
+            from ..polynomial import parse_string
 
-            return sympy.latex(_parse_string(expr, "expression"))
+            return sympy.latex(parse_string(expr, "expression"))
     if hasattr(expr, "latex") and callable(expr.latex):
         return expr.latex()
     import sympy
