@@ -259,7 +259,7 @@ def _dln_ideal(widths):
 
 def test_dln_sigma_search_is_unique_and_a_prefix():
     # the set Σ of Aoyagi (2024) exists and is unique; brute force over all subsets
-    from rlct.known import _dln_sigma
+    from rlct.known.formulas import _dln_sigma
     for Ms in itertools.product(range(0, 5), repeat=4):
         found = []
         for size in range(1, 5):
