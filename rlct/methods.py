@@ -63,8 +63,8 @@ def monomial(problem: Problem, budget: Budget) -> RLCT:
     ratios = [((tau[j] + 1) / Fraction(a[j]), j) for j in range(len(a)) if a[j]]
     lam = min(r for r, _ in ratios)
     m = sum(1 for r, _ in ratios if r == lam)
-    cert = MonomialCertificate(Kl.variables, a, Kl.coefficient(a), tau,
-                               tuple((Kl.variables[j], r) for r, j in ratios), problem.coordinates)
+    cert = MonomialCertificate(variables=Kl.variables, exponent=a, coefficient=Kl.coefficient(a), tau=tau,
+                               ratios=tuple((Kl.variables[j], r) for r, j in ratios), coordinates=problem.coordinates)
     return RLCT(lambda_=lam, multiplicity=m, exact=True, method="monomial", upper_bound=lam,
                 upper_bound_multiplicity=m, certificate=cert, seconds=budget.elapsed(), **common)
 
@@ -82,8 +82,8 @@ def newton(problem: Problem, budget: Budget) -> RLCT:
     dec = newton_decision(problem.polyhedron, problem.tau, generators=problem.generators, signs=problem.signs,
                           timeout=min(budget.timeout, budget.seconds), budget=budget.seconds)
     lam, codim = dec.bound, dec.multiplicity
-    cert = NewtonCertificate(Kl, dec.distance, dec.report.checks, dec.report.complete, problem.coordinates,
-                             problem.signs)
+    cert = NewtonCertificate(polynomial=Kl, distance=dec.distance, checks=dec.report.checks,
+                             complete=dec.report.complete, coordinates=problem.coordinates, signs=problem.signs)
     common = dict(certificate=cert, polynomial=Kl, point=problem.at, tau=problem.tau)
     bad = dec.report.offending
     if bad is not None and bad.status == NEGATIVE:

@@ -15,7 +15,7 @@ RLCT(λ=3/2, m=1, exact, method='newton')
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 import math
 from fractions import Fraction
 from typing import Any
@@ -38,7 +38,7 @@ def latex_fraction(x: Fraction) -> str:
     return rf"{sign}\frac{{{abs(x.numerator)}}}{{{x.denominator}}}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MonomialCertificate:
     """K = c · u^a · (unit) near the origin, prior u^τ: λ = min_j (τ_j+1)/a_j.
 
@@ -84,7 +84,7 @@ class MonomialCertificate:
                 "ratios": {v: str(r) for v, r in self.ratios}, "coordinates": list(self.coordinates or [])}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewtonCertificate:
     """The Newton-polyhedron certificate: τ-distance, principal face, and the
     verdict on every compact face.
@@ -195,6 +195,9 @@ class RLCT:
     multiplicity: int | None
     exact: bool
     method: str
+    # everything else by keyword only (the four fields above become keyword-only too once
+    # rlct/report/compare.py builds its RLCT by keyword)
+    _: KW_ONLY
     upper_bound: Fraction | None = None
     upper_bound_multiplicity: int | None = None
     reason: str | None = None
@@ -275,7 +278,8 @@ class RLCT:
         """The result back from :meth:`to_dict` (the certificate and polynomial stay text; ``seconds``,
         ``point`` and ``tau`` are restored).
 
-        >>> r = RLCT(Fraction(3, 4), 1, True, "newton", Fraction(3, 4), 1)
+        >>> r = RLCT(lambda_=Fraction(3, 4), multiplicity=1, exact=True, method="newton",
+        ...          upper_bound=Fraction(3, 4), upper_bound_multiplicity=1)
         >>> RLCT.from_dict(r.to_dict()) == r
         True
         """

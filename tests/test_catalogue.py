@@ -560,7 +560,8 @@ def test_certificate_shows_evaluated_inequalities():
 
 def test_certificate_check_catches_a_false_hypothesis():
     from rlct.known import Condition, FormulaCertificate
-    c = FormulaCertificate("x", "src", "λ = 1", "case", {"M": 1}, [Condition("M+H < N+r", 5, "<", 3)], F(1), 1)
+    c = FormulaCertificate(name="x", source="src", formula="λ = 1", case="case", parameters={"M": 1},
+                           conditions=[Condition("M+H < N+r", 5, "<", 3)], lambda_=F(1), multiplicity=1)
     with pytest.raises(ValueError, match="M\\+H < N\\+r"):
         c.check()
 

@@ -78,7 +78,7 @@ def _show(value):
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FormulaCertificate:
     """Where a closed-form (λ, m) comes from.
 
@@ -173,7 +173,7 @@ def formula_result(lam, m, **cert) -> RLCT:
     lam = Fraction(lam)
     c = FormulaCertificate(lambda_=lam, multiplicity=int(m), **cert)
     c.check()
-    return RLCT(lam, int(m), True, "formula", upper_bound=lam, upper_bound_multiplicity=int(m),
+    return RLCT(lambda_=lam, multiplicity=int(m), exact=True, method="formula", upper_bound=lam, upper_bound_multiplicity=int(m),
                 certificate=c)
 
 

@@ -37,7 +37,7 @@ NOT_NORMAL_CROSSING = "not normal crossing"
 UNDECIDED = "undecided"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stratum:
     """A torus orbit ``{u_i = 0 for i in S, u_j != 0 otherwise}`` of a chart over ``w = 0``.
 
@@ -52,7 +52,7 @@ class Stratum:
     witness: tuple | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Chart:
     """One toric chart ``w = u^V`` with ``K∘w = u^a K̃(u)`` and Jacobian·prior ``u^b``.
 
@@ -138,7 +138,7 @@ def _lv(name):
     return latex_var(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToricResolution:
     """A toric resolution: the smooth fan and one :class:`Chart` per maximal cone.
 
@@ -330,12 +330,13 @@ def _chart(index, rays, K: Polynomial, tau, signs, names, timeout, deadline, cac
         if van is not False:
             if rest is None:
                 rest = Polynomial({strict_terms[t][0]: strict_terms[t][1] for t in face}, names)
-            open_strata.append(Stratum(zero, rest, van, method, wit))
+            open_strata.append(Stratum(zero=zero, polynomial=rest, vanishes=van, method=method, witness=wit))
             if van:
                 status = NOT_NORMAL_CROSSING
             elif status == NORMAL_CROSSING:
                 status = UNDECIDED
-    return Chart(index, tuple(rays), K.variables, names, a, b, strict, status, tuple(open_strata))
+    return Chart(index=index, rays=tuple(rays), variables=K.variables, chart_variables=names, a=a, b=b, strict=strict,
+                 status=status, strata=tuple(open_strata))
 
 
 def toric_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
@@ -386,7 +387,8 @@ def resolve(problem: Problem, *, max_cones: int = 20_000, seconds: float = 120.0
     for k, cone in enumerate(sorted(fan.cones, key=lambda c: sorted(c.rays, reverse=True)), start=1):
         charts.append(_chart(k, _order_rays(cone.rays), Kl, problem.tau, problem.signs, names, timeout, deadline,
                              cache))
-    return ToricResolution(Kl, problem.tau, fan, tuple(charts), problem.signs, problem.coordinates, fan0)
+    return ToricResolution(polynomial=Kl, tau=problem.tau, fan=fan, charts=tuple(charts), signs=problem.signs,
+                           coordinates=problem.coordinates, normal_fan=fan0)
 
 
 def _order_rays(rays):

@@ -57,7 +57,7 @@ def combine(vals) -> Value:
     return Value(None, 0, False, ub, max(m for b, m in bounds if b == ub))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlowupChart:
     """One leaf of the resolution: the coordinate changes from the original
     coordinates, the final generators, and how its value was decided.
@@ -144,7 +144,7 @@ class BlowupChart:
                 "shift": str(self.shift)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BlowupResolution:
     """The outcome of :func:`blowup_resolution`.
 

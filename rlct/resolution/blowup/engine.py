@@ -68,9 +68,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
     def leaf(self, prob: Prob, val: Value, method: str, detail: str = "") -> Value:
         where = "at the origin" if prob.fibre is None else f"along {{{prob.variables[prob.fibre]} = 0}}"
         self.leaves.append(BlowupChart(
-            len(self.leaves) + 1, prob.steps, prob.variables, prob.gens, prob.mode, prob.tau, where,
-            EXACT if val.exact else OPEN, val.lam if val.exact else None, val.m if val.exact else None,
-            val.lam if val.exact else val.ub, method, detail, prob.auxiliary, prob.shift))
+            index=len(self.leaves) + 1, steps=prob.steps, variables=prob.variables, generators=prob.gens,
+            mode=prob.mode, tau=prob.tau, where=where, status=EXACT if val.exact else OPEN,
+            lambda_=val.lam if val.exact else None, multiplicity=val.m if val.exact else None,
+            upper_bound=val.lam if val.exact else val.ub, method=method, detail=detail, auxiliary=prob.auxiliary,
+            shift=prob.shift))
         self.depth = max(self.depth, prob.depth)
         return val
 
@@ -361,11 +363,13 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     if exact and lower is None:
         lower = (val.lam, val.m, None)  # λ itself; the charts are the proof
     return BlowupResolution(
-        Kl, problem.tau, tuple(eng.leaves), exact,
-        val.lam if val.exact else None, val.m if val.exact else None,
-        val.lam if val.exact else val.ub, val.m if val.exact else (val.ubm if val.ub is not None else None),
-        eng.blowups, eng.depth, eng.memo_hits, reason, time.perf_counter() - eng.start, problem.coordinates,
-        lower[0] if lower else None, lower[2] if lower else None)
+        polynomial=Kl, tau=problem.tau, charts=tuple(eng.leaves), exact=exact,
+        lambda_=val.lam if val.exact else None, multiplicity=val.m if val.exact else None,
+        upper_bound=val.lam if val.exact else val.ub,
+        upper_bound_multiplicity=val.m if val.exact else (val.ubm if val.ub is not None else None),
+        blowups=eng.blowups, depth=eng.depth, memo_hits=eng.memo_hits, reason=reason,
+        seconds=time.perf_counter() - eng.start, coordinates=problem.coordinates,
+        lower_bound=lower[0] if lower else None, lower_bound_reason=lower[2] if lower else None)
 
 
 def _lower_bound(root: Prob, K: Polynomial, seconds, max_charts, max_depth, timeout):
