@@ -15,8 +15,11 @@ true set, where the local RLCT is taken), its data distribution, and gives
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -124,8 +127,34 @@ def regression_data(data):
     return X, Y
 
 
+def _frozen(value):
+    """A hashable stand-in for a constructor argument (for model equality)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted(((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, tuple(value.ravel().tolist()))
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
 class Model:
     """Base class: subclasses set ``parameters``, ``true_parameter`` and implement the methods.
+
+    Models are immutable once built, and equal (with equal hashes) when they are of the
+    same class built from equal arguments:
+
+    >>> from rlct.models import ReducedRankRegression
+    >>> ReducedRankRegression(2, 2, 1) == ReducedRankRegression(M=2, N=2, H=1, r=0)
+    True
+    >>> ReducedRankRegression(2, 2, 1).prior = "a1"
+    Traceback (most recent call last):
+    ...
+    AttributeError: ReducedRankRegression is immutable: build a new model instead of setting 'prior'
 
     Attributes
     ----------
@@ -144,8 +173,37 @@ class Model:
     true_parameter: tuple = ()
     domain = None
     prior = None
-    bounds: dict = {}
     kl_note: str = "K is exact"
+    _bounds: tuple = ()  # (name, (low, high)) pairs; read through :attr:`bounds`
+
+    @property
+    def bounds(self) -> Mapping:
+        """Parameter name → (low, high) (read-only; empty when every parameter is unbounded)."""
+        return MappingProxyType(dict(self._bounds))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _freezing(init)
+
+    def __setattr__(self, name, value):
+        if "_spec" in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is immutable: build a new model instead of setting {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if "_spec" in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+        object.__delattr__(self, name)
+
+    def __eq__(self, other):
+        if type(self) is not type(other):
+            return NotImplemented
+        return self.__dict__.get("_spec", id(self)) == other.__dict__.get("_spec", id(other))
+
+    def __hash__(self):
+        return hash((type(self).__qualname__, self.__dict__.get("_spec", id(self))))
 
     @property
     def d(self) -> int:
@@ -198,13 +256,32 @@ class Model:
         return int(n)
 
 
+def _freezing(init):
+    """Wrap a model's ``__init__``: record its arguments (for equality) and freeze the
+    model when the outermost constructor returns."""
+    sig = inspect.signature(init)
+
+    @functools.wraps(init)
+    def wrapped(self, *args, **kwargs):
+        outer = "_building" not in self.__dict__
+        if outer:
+            object.__setattr__(self, "_building", True)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            if outer:
+                object.__delattr__(self, "_building")
+        if outer:
+            bound = sig.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            object.__setattr__(self, "_spec", _frozen(dict(list(bound.arguments.items())[1:])))
+
+    return wrapped
+
+
 # --------------------------------------------------------------------------------------
 # Polynomial regression: y = f(x, w) + N(0, σ²), f polynomial in w and in x
 # --------------------------------------------------------------------------------------
-
-def _monomial(exp: tuple, variables: tuple) -> Polynomial:
-    return Polynomial({tuple(exp): 1}, variables)
-
 
 def _ldl_generators(coeffs: list, gram: list) -> list:
     """Generators h_k with Σ_{α,β} d_α d_β G_{αβ} = Σ_k D_k h_k², D_k > 0 (exact LDLᵀ of a PSD G).
