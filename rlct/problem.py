@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -27,6 +28,9 @@ from .newton.polyhedron import NewtonPolyhedron
 from .polynomial import Polynomial, as_polynomial, format_polynomial
 
 __all__ = ["Problem", "prepare", "from_model"]
+
+# a model spec such as "TwoLayerNetwork(H=2)": a name called with keyword arguments
+_MODEL_CALL = re.compile(r"^\s*[A-Za-z_]\w*\s*\(.*=.*\)\s*$", re.S)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +110,10 @@ def prepare(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=N
         When the domain's tangent cone is not simplicial or the prior is not
         monomial after straightening it.
     """
+    if isinstance(K, str) and _MODEL_CALL.match(K):
+        from .models import from_spec  # on demand: the models need numpy
+
+        K = from_spec(K)
     if is_model(K):
         return prepare(**from_model(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables))
     if (K is None) == (ideal is None):

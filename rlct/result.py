@@ -248,14 +248,14 @@ class RLCT:
         return f"RLCT({bound}, not exact, method={self.method!r}, reason={self.reason!r})"
 
     def __str__(self):
+        """One line: λ, m and the method, or the bounds and the reason; the certificate
+        is ``str(result.certificate)`` (``rlct compute --certificate``)."""
         if self.exact:
-            head = f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
-        else:
-            head = (f"{self._bounds()} (not exact, {self.method}): {self.reason}"
-                    if self.upper_bound is not None else f"undecided ({self.method}): {self.reason}")
-        if self.certificate is not None:
-            return head + "\n" + str(self.certificate)
-        return head
+            return f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
+        reason = " ".join(str(self.reason).split())
+        if self.upper_bound is not None:
+            return f"{self._bounds()} (not exact, {self.method}): {reason}"
+        return f"undecided ({self.method}): {reason}"
 
     def _repr_latex_(self):
         if self.exact:
@@ -294,8 +294,10 @@ class RLCT:
                    point=tuple(map(Fraction, d["point"])) if d.get("point") is not None else None,
                    tau=tuple(map(Fraction, d["tau"])) if d.get("tau") is not None else None)
 
-    def to_dict(self) -> dict:
-        """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``)."""
+    def to_dict(self, certificate: bool = True) -> dict:
+        """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``); the
+        certificate's dictionary only with ``certificate=True`` (else None)."""
+        cert = self.certificate.to_dict() if certificate and hasattr(self.certificate, "to_dict") else None
         return {
             "lambda": str(self.lambda_) if self.lambda_ is not None else None,
             "m": self.multiplicity,
@@ -306,7 +308,7 @@ class RLCT:
             "lower_bound": str(self.lower_bound) if self.lower_bound is not None else None,
             "reason": self.reason,
             "polynomial": str(self.polynomial) if self.polynomial is not None else None,
-            "certificate": self.certificate.to_dict() if hasattr(self.certificate, "to_dict") else None,
+            "certificate": cert,
             "seconds": self.seconds,
             "point": [str(x) for x in self.point] if self.point is not None else None,
             "tau": [str(x) for x in self.tau] if self.tau is not None else None,

@@ -1,7 +1,7 @@
 """Blow-ups for Newton-degenerate K (issue: degenerate K).
 
 Expected values come from the literature, cited beside them: the known table
-(../shared/known_rlcts.toml, via conftest), Aoyagi & Watanabe (2005) for reduced
+(tests/data/known_rlcts.toml, via conftest), Aoyagi & Watanabe (2005) for reduced
 rank regression, Watanabe (2001) / Aoyagi for the tanh network 1-H-1 learning
 zero, Lin (2011) Remark 4.19.
 """
