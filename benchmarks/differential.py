@@ -7,7 +7,8 @@ checkouts and compare the outputs with ``--compare``::
     PYTHONPATH=<new checkout> python benchmarks/differential.py --n 1000 > new.jsonl
     python benchmarks/differential.py --compare old.jsonl new.jsonl
 
-The ideals have 2–4 variables, 1–3 generators of 1–3 terms with exponents ≤ 3
+With ``--as-k`` K = Σ g² is passed as one polynomial (the engine's K mode); ``--method``
+picks the method. The ideals have 2–4 variables, 1–3 generators of 1–3 terms with exponents ≤ 3
 and coefficients in ±{1, 2}, and no constant term (so they vanish at the
 origin). Results that ran out of their budget in either run are reported
 apart: they may differ for timing reasons alone.
@@ -38,15 +39,16 @@ def random_ideal(rng: random.Random) -> list[str]:
     return gens
 
 
-def run(n: int, seed: int, budget: float, start: int = 0) -> None:
+def run(n: int, seed: int, budget: float, start: int = 0, as_k: bool = False, method: str = "auto") -> None:
     import rlct
 
     rng = random.Random(seed)
     ideals = [random_ideal(rng) for _ in range(n)]
     for i, gens in enumerate(ideals[start:], start):
         t = time.perf_counter()
+        given = {"K": " + ".join(f"({g})**2" for g in gens)} if as_k else {"ideal": gens}
         try:
-            r = rlct.rlct(ideal=gens, budget=budget, timeout=min(budget, 2.0))
+            r = rlct.rlct(**given, method=method, budget=budget, timeout=min(budget, 2.0))
             row = {"exact": r.exact, "lambda": str(r.lambda_), "m": r.multiplicity,
                    "upper": str(r.upper_bound), "upper_m": r.upper_bound_multiplicity,
                    "lower": str(getattr(r, "lower_bound", None)), "method": r.method}
@@ -85,8 +87,10 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     ap.add_argument("--budget", type=float, default=5.0, help="rlct(budget=...) per ideal (default 5)")
     ap.add_argument("--start", type=int, default=0, help="skip the first ideals (default 0)")
+    ap.add_argument("--as-k", action="store_true", help="pass K = Σ g² as one polynomial instead of the ideal")
+    ap.add_argument("--method", default="auto", help="rlct(method=...) (default auto)")
     ap.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two outputs")
     a = ap.parse_args()
     if a.compare:
         sys.exit(compare(*a.compare, a.budget))
-    run(a.n, a.seed, a.budget, a.start)
+    run(a.n, a.seed, a.budget, a.start, a.as_k, a.method)

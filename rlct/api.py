@@ -23,7 +23,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         A polynomial ``K(w) >= 0`` vanishing at the true point, e.g.
         ``"(w1+w2)**2 + w2^4"`` or ``{(2, 0): 1, (0, 2): 1}``; or a model from
         :mod:`rlct.models` (its ``ideal()`` at its true parameter, with its domain
-        and prior).
+        and prior), also as a spec such as ``"TwoLayerNetwork(H=2)"``.
     ideal : sequence of polynomial-like, optional
         Instead of K: generators ``f_1..f_r``, meaning ``K = Σ f_i²`` (Lin's ideal
         RLCT is 2λ).
@@ -102,13 +102,11 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         raise InputError(f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}")
     budget_ = Budget(timeout=_seconds("timeout", timeout), seconds=_seconds("budget", budget))
     problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
-    if method == "auto":
-        return methods.auto(problem, budget_)
-    if method in ("monomial", "blowup"):
+    if method == "blowup":  # a monomial K is decided before the engine starts
         r = methods.monomial(problem, budget_)
-        if r.exact or method == "monomial":
-            return r
-    return getattr(methods, method)(problem, budget_)
+        return r if r.exact else methods.blowup(problem, budget_)
+    run = {"auto": methods.auto, "monomial": methods.monomial, "newton": methods.newton, "toric": methods.toric}
+    return run[method](problem, budget_)
 
 
 def _seconds(name: str, value) -> float:

@@ -8,11 +8,19 @@ stderr and exit with code 2 (no traceback).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 import textwrap
 
+from .api import rlct
 from .errors import InputError, RLCTError
+from .models import MODELS, NormalMixture, ReducedRankRegression, TwoLayerNetwork, from_spec
+from .polynomial import as_polynomial
+from .problem import prepare
+from .report import Report, Rich, compare, table
+from .report.render import latex_escape
+from .resolution import normal_fan
 
 WIDTH = 100  # the demo's prose is wrapped to this width
 
@@ -65,8 +73,6 @@ def _wrap(text: str, width: int = WIDTH) -> str:
 
 
 def cmd_demo(args) -> int:
-    from .report import table
-
     fmt = args.format
     items = [dict(name=label, source=source, **({"K": K} if K is not None else {}), **kw)
              for label, K, kw, source in DEMO]
@@ -81,9 +87,6 @@ def cmd_demo(args) -> int:
                 "A λ shown as '≤ b' would mean no method decided it: b is only an upper bound."))
     if args.quick:
         return 0
-    from .models import NormalMixture, ReducedRankRegression, TwoLayerNetwork
-    from .report import compare
-
     models = [ReducedRankRegression(3, 3, 2, 0), TwoLayerNetwork(2, "tanh"), NormalMixture()]
     print("\nModels: the engine's (λ, m) at the true parameter, and the literature's closed form\n")
     print(table(models, columns="name d BIC lambda m method time").render("text", max_cell=44))
@@ -125,18 +128,12 @@ def render_result(r, fmt: str = "text", certificate: bool = False) -> str:
                 else f"{str(r).split(': ', 1)[0]}: {r.reason}")
         return head + (f"\n\n```text\n{cert}\n```" if cert else "")
     if fmt == "latex":
-        from .report.render import latex_escape
-
         head = r._repr_latex_() if r.exact else f"{r._repr_latex_()}: {latex_escape(str(r.reason))}"
         return head + (f"\n\n\\begin{{verbatim}}\n{cert}\n\\end{{verbatim}}" if cert else "")
-    import html
-
     return f"<p>{r._repr_html_()}</p>" + (f"\n<pre>{html.escape(cert)}</pre>" if cert else "")
 
 
 def cmd_compute(args) -> int:
-    from .api import rlct
-
     kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget}
     if args.at:
         kw["at"] = dict(_pair(p) for p in args.at.split(",")) if "=" in args.at else args.at.split(",")
@@ -203,8 +200,6 @@ def read_table_file(path: str) -> dict:
 
 
 def cmd_table(args) -> int:
-    from .report import Rich, table
-
     spec = read_table_file(args.file)
     columns = args.columns or spec.get("columns")
     kw = {}
@@ -386,13 +381,9 @@ Example: rlct compare "(w1*w2)^2" --n 1e3,1e4 --estimator llc,wbic --out report.
 
 
 def _target(text):
-    from .models import MODELS, from_spec
-
     head = text.strip().split("(", 1)[0].strip()
     if head in MODELS or (head.isidentifier() and "=" in text and text.strip().endswith(")")):
         return from_spec(text)  # a model, or a misspelt one (the error names the closest model)
-    from .polynomial import as_polynomial
-
     return as_polynomial(text)
 
 
@@ -407,8 +398,6 @@ def _ns(text):
 
 
 def cmd_compare(args) -> int:
-    from .report.compare import compare
-
     target = _target(args.target)
     estimators = [e.strip() for e in args.estimator.split(",") if e.strip()]
     executor = None
@@ -446,8 +435,6 @@ def cmd_plot(args) -> int:
         raise InputError("rlct plot needs matplotlib: pip install 'rlct[plot]'") from None
     out = args.out or f"{args.what}.png"
     if args.what == "report":
-        from .report import Report
-
         if len(args.target) != 1:
             raise InputError("rlct plot report takes one JSON file written by 'rlct compare --out FILE.json'")
         try:
@@ -457,8 +444,6 @@ def cmd_plot(args) -> int:
             raise InputError(f"cannot read {args.target[0]}: {e.strerror}") from None
         fig = Report.from_json(text).plot()
     else:
-        from .problem import prepare
-
         kw = {"prior": args.prior, "domain": args.domain,
               "variables": args.variables.split(",") if args.variables else None}
         if args.at:
@@ -477,8 +462,6 @@ def cmd_plot(args) -> int:
         if args.what == "newton":
             ax = P.plot(tau=problem.tau)
         else:
-            from .resolution import normal_fan
-
             ax = normal_fan(P).plot()
         fig = ax.figure
     try:

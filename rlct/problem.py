@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .domain import LocalProblem, can_be_negative, localize, parse_ideal, sum_of_squares
+from .domain import can_be_negative, localize, parse_ideal, sum_of_squares
 from .errors import InputError
 from .newton.polyhedron import NewtonPolyhedron
 from .polynomial import Polynomial, as_polynomial, format_polynomial
@@ -76,10 +76,6 @@ class Problem:
         """Does the domain have a boundary at the true point?"""
         return any(self.signs)
 
-    @property
-    def local(self) -> LocalProblem:
-        return LocalProblem(self.polynomial, self.generators, self.tau, self.signs, self.at, self.variables,
-                            self.coordinates)
 
 
 def is_model(obj) -> bool:

@@ -20,7 +20,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from .errors import Undecided
+from .errors import InputError, Undecided
 
 __all__ = ["RLCT", "MonomialCertificate", "NewtonCertificate", "latex_fraction"]
 
@@ -322,8 +322,6 @@ def parse_json(text: str, what: str):
     {'rows': []}
     """
     import json
-
-    from .errors import InputError
 
     try:
         return json.loads(text)

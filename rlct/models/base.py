@@ -25,7 +25,8 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from ..errors import InputError
-from ..polynomial import Polynomial, as_fraction
+from ..polynomial import Polynomial, as_fraction, fmpq
+from .inputs import Discrete, Gaussian, Uniform
 
 __all__ = ["Model", "Data", "ModelLoss", "PolynomialRegression"]
 
@@ -83,8 +84,6 @@ def quadrature(dist, nodes: int = 160):
     >>> round(float((w * x**2).sum()), 12)
     1.0
     """
-    from .inputs import Discrete, Gaussian, Uniform
-
     if isinstance(dist, Gaussian):
         x, w = np.polynomial.hermite_e.hermegauss(nodes)
         return float(dist.mean) + np.sqrt(float(dist.var)) * x, w / np.sqrt(2 * np.pi)
@@ -359,8 +358,6 @@ class PolynomialRegression(Model):
 
     def _quadratic(self, coeff_maps, moment, scale=Fraction(1)) -> Polynomial:
         """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters (accumulated in flint)."""
-        from ..polynomial import fmpq
-
         total = Polynomial({}, self.parameters).flint
         for cm in coeff_maps:
             alphas = list(cm)

@@ -7,9 +7,11 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import known
 from ..errors import InputError, NotApplicable
-from ..polynomial import Polynomial, as_polynomial, natural_key
+from ..polynomial import Polynomial, as_fraction, as_polynomial, natural_key
 from .base import ModelLoss, Data, Model, as_point, quadrature
+from .inputs import Gaussian
 
 __all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
 
@@ -211,8 +213,6 @@ class NormalMixture(Model):
     """
 
     def __init__(self, sigma=1, true=None):
-        from ..polynomial import as_fraction
-
         self.sigma = as_fraction(sigma, "sigma")
         if self.sigma <= 0:
             raise InputError(f"sigma must be positive, got {sigma}")
@@ -293,8 +293,6 @@ class NormalMixture(Model):
     def population_loss(self, nodes: int = 120) -> ModelLoss:
         """The true K(a, b) = E_q[log q(x) − log p(x | a, b)] by Gauss–Hermite quadrature on each
         component of q (vectorised value and gradient)."""
-        from .inputs import Gaussian
-
         a0, b0 = (float(v) for v in self.true_parameter)
         s = float(self.sigma)
         xs, ws = [], []
@@ -313,8 +311,6 @@ class NormalMixture(Model):
         a0, b0 = self.true_parameter
         if a0 * b0 != 0:
             return None
-        from .. import known
-
         return known.normal_mixture(point=None if (a0, b0) == (0, 0) else (a0, b0))
 
     def __repr__(self):

@@ -19,6 +19,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .. import known
 from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial
 from .base import Data, ModelLoss, PolynomialRegression, as_point, regression_data, quadrature
@@ -338,8 +339,6 @@ class TwoLayerNetwork(PolynomialRegression):
 
     def known(self):
         if self.activation == "tanh" and not any(self.true_parameter):
-            from .. import known
-
             return known.tanh_network(self.H)
         return None
 

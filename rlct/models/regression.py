@@ -5,10 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from ..errors import InputError
+from .. import known
+from ..errors import InputError, Undecided
 from ..polynomial import Polynomial, as_polynomial, natural_key
-from .base import PolynomialRegression
-from .inputs import as_distribution
+from .base import ModelLoss, PolynomialRegression
+from .inputs import Gaussian, as_distribution
 
 __all__ = ["Regression", "ReducedRankRegression", "DeepLinearNetwork"]
 
@@ -168,7 +169,6 @@ class ReducedRankRegression(PolynomialRegression):
                     outputs, true, noise)
 
     def known(self):
-        from .. import known
 
         return known.reduced_rank_regression(self.M, self.N, self.H, self.r)
 
@@ -236,7 +236,6 @@ class DeepLinearNetwork(PolynomialRegression):
     def _size_guard(self, what):
         from math import prod
 
-        from ..errors import Undecided
 
         paths = prod(self.widths[1:-1])
         estimate = self.widths[0] * self.widths[-1] * paths * (paths + 1) // 2
@@ -258,7 +257,6 @@ class DeepLinearNetwork(PolynomialRegression):
         for the numeric side when the expanded polynomial would be large; None otherwise."""
         from math import prod
 
-        from .inputs import Gaussian
 
         paths = prod(self.widths[1:-1])
         if paths * paths * self.widths[0] * self.widths[-1] < 20_000 or any(
@@ -300,12 +298,10 @@ class DeepLinearNetwork(PolynomialRegression):
                 G = Ms[l].transpose(0, 2, 1) @ G
             return np.concatenate(grads[::-1], axis=1)
 
-        from .base import ModelLoss
 
         return ModelLoss(self.parameters, 0, value, gradient, f"population K of {self!r} by matrix products")
 
     def known(self):
-        from .. import known
 
         return known.deep_linear_network(self.widths, self.r)
 

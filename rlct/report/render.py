@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InputError
+from ..polynomial import parse_string
 from ..result import latex_fraction
 
 __all__ = ["Math", "Rich", "Bound", "FORMATS", "cell", "render", "to_text", "to_markdown", "to_latex", "to_html",
@@ -285,7 +286,6 @@ def expression_latex(expr) -> str:
             return " ".join(pieces)
         except (_Unparsed, IndexError, TypeError):
             import sympy
-            from ..polynomial import parse_string
 
             return sympy.latex(parse_string(expr, "expression"))
     if hasattr(expr, "latex") and callable(expr.latex):
