@@ -23,6 +23,9 @@ from fractions import Fraction
 from math import gcd, lcm
 from typing import Mapping, Sequence
 
+import flint
+import ppl
+
 from .errors import InputError, NotApplicable
 from .linalg import rank
 from .polynomial import Polynomial, as_fraction, as_polynomial, format_polynomial, natural_key, parse_string
@@ -228,8 +231,6 @@ def _integer_row(row) -> tuple:
 
 
 def _inverse(T):
-    import flint
-
     m = flint.fmpq_mat([[flint.fmpq(int(x)) for x in row] for row in T])
     inv = m.inv()
     n = len(T)
@@ -321,8 +322,6 @@ def _fresh_names(variables, d):
 
 
 def _minimize_cone(rows, d):
-    import ppl
-
     xs = [ppl.Variable(i) for i in range(d)]
     cs = ppl.Constraint_System()
     for row in rows:

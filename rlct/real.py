@@ -11,8 +11,10 @@ a second to load).
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
+import itertools
+import signal
+import threading
 
 from .polynomial import Polynomial
 
@@ -223,8 +225,6 @@ def _within(seconds, fn):
     """``fn()``, or None when it runs past ``seconds``. sympy's Gröbner bases have no
     time limit of their own; in the main thread a real-time interval timer interrupts
     them (elsewhere, where signals cannot be used, ``fn`` runs unbounded)."""
-    import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return fn()  # pragma: no cover - worker threads

@@ -16,8 +16,9 @@ RLCT(λ=3/2, m=1, exact, method='newton')
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass, field
-import math
 from fractions import Fraction
+import json
+import math
 from typing import Any
 
 from .errors import InputError, Undecided
@@ -321,8 +322,6 @@ def parse_json(text: str, what: str):
     >>> parse_json('{"rows": []}', "a table")
     {'rows': []}
     """
-    import json
-
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from math import factorial
 from typing import Sequence
 
 import numpy as np
@@ -239,8 +240,6 @@ class NormalMixture(Model):
 
     def kl(self) -> Polynomial:
         """The equivalent polynomial Σ_{k ≤ R} P_k² / (σ^{2k} k!) (same λ and m as K)."""
-        from math import factorial
-
         return sum((g * g * Fraction(1, factorial(k + 1)) * (1 / self.sigma ** (2 * (k + 1)))
                     for k, g in enumerate(self.ideal())), Polynomial({}, self.parameters))
 

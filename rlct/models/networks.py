@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
+from math import factorial, sqrt
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -301,8 +302,6 @@ class TwoLayerNetwork(PolynomialRegression):
         >>> bool(abs(h[0]) < 1e-12 and abs(h[2]) < 1e-12 and h[1] > 0)   # tanh is odd
         True
         """
-        from math import factorial, sqrt
-
         from numpy.polynomial import hermite_e
 
         x, wq = quadrature(Gaussian(), nodes)

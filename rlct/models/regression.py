@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from math import prod
 from typing import Mapping, Sequence
 
 from .. import known
@@ -234,8 +235,6 @@ class DeepLinearNetwork(PolynomialRegression):
     MAX_TERMS = 3_000_000
 
     def _size_guard(self, what):
-        from math import prod
-
 
         paths = prod(self.widths[1:-1])
         estimate = self.widths[0] * self.widths[-1] * paths * (paths + 1) // 2
@@ -255,8 +254,6 @@ class DeepLinearNetwork(PolynomialRegression):
     def population_loss(self):
         """K(w) = ‖W_L⋯W_1 − W0‖²_F/(2σ²) evaluated by matrix products (standard Gaussian inputs),
         for the numeric side when the expanded polynomial would be large; None otherwise."""
-        from math import prod
-
 
         paths = prod(self.widths[1:-1])
         if paths * paths * self.widths[0] * self.widths[-1] < 20_000 or any(

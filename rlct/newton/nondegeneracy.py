@@ -18,17 +18,19 @@ positive (a domain such as an orthant).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from fractions import Fraction
 import itertools
 import math
 import time
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Sequence
 
-from ..errors import InputError
-from ..domain import can_be_negative, parse_ideal, positive_on_region, sum_of_squares
-from ..polynomial import Polynomial, as_polynomial
+import flint
+
 from .. import real
+from ..domain import can_be_negative, parse_ideal, positive_on_region, sum_of_squares
+from ..errors import InputError
+from ..polynomial import Polynomial, as_polynomial
 from .polyhedron import Face, NewtonPolyhedron
 
 __all__ = ["FaceCheck", "nondegeneracy", "check_face", "NONDEGENERATE", "DEGENERATE", "UNDECIDED", "NEGATIVE"]
@@ -121,8 +123,6 @@ def _is_psd(A) -> bool:
 
 def _kernel(A):
     """A basis of the kernel of a rational matrix (columns as lists), exactly."""
-    import flint
-
     d = len(A)
     M = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in row] for row in A])
     R, rk = M.rref()

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
+import math
+import time
 from typing import Sequence
+
+import ppl
 
 from ..errors import InputError
 from ..linalg import rank
@@ -256,8 +260,6 @@ class NewtonPolyhedron:
     # -- the H- and V-descriptions ------------------------------------------------
     @cached_property
     def _ppl(self):
-        import ppl
-
         d = self.dim
         xs = [ppl.Variable(i) for i in range(d)]
         gs = ppl.Generator_System()
@@ -343,7 +345,6 @@ class NewtonPolyhedron:
         2499 faces for the 12-variable ‖BA‖² with (M, N, H) = (3, 3, 2))."""
         if "_compact_faces_cache" in self.__dict__:
             return self.__dict__["_compact_faces_cache"]
-        import time
 
         facet_sets = [inc for inc in self._incidence if inc]
         seen = set(facet_sets)
@@ -543,7 +544,6 @@ class NewtonPolyhedron:
             if f.dimension == 2:
                 pts = [tuple(float(x) for x in v) for v in f.vertices]
                 cx = [sum(p[i] for p in pts) / len(pts) for i in range(3)]
-                import math
 
                 # order the polygon's vertices around its centre
                 n = [float(a) for a in f.facets[0].normal]

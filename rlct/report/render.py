@@ -37,11 +37,12 @@ $(w_{1} + w_{2})^{2} + w_{2}^{4}$ & $\le 1$ &  \\
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from fractions import Fraction
 import html
 import io
 import re
-from dataclasses import dataclass
-from fractions import Fraction
+import textwrap
 
 from ..errors import InputError
 from ..polynomial import parse_string
@@ -387,7 +388,6 @@ def _wrap(text: str, width: int | None) -> list:
     """A cell as its lines: ``[text]``, or wrapped at spaces to ``width`` (continuations indented)."""
     if width is None or len(text) <= width:
         return [text]
-    import textwrap
 
     return textwrap.wrap(text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
 

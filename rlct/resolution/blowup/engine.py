@@ -26,8 +26,8 @@ from fractions import Fraction
 
 from ... import real
 from ...newton.polyhedron import NewtonPolyhedron
-from ...polynomial import Polynomial
 from ...errors import InputError
+from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
 from .problems import Prob, subspace_centres, variable
