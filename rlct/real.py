@@ -49,8 +49,7 @@ def torus_solve(constraints_builder, nvars, signs, timeout_ms):
     import z3
 
     xs = [z3.Real(f"x{i}") for i in range(nvars)]
-    s = z3.SolverFor("QF_NRA")
-    s.set("timeout", max(1, int(timeout_ms)))
+    s = _solver(ms=timeout_ms)
     for x, sg in zip(xs, signs):
         s.add(x > 0 if sg > 0 else x != 0)
     for c in constraints_builder(xs):
@@ -64,11 +63,12 @@ def torus_solve(constraints_builder, nvars, signs, timeout_ms):
     return "unknown", s.reason_unknown()
 
 
-def _solver(timeout):
+def _solver(timeout: float | None = None, *, ms: float | None = None):
+    """A z3 solver for nonlinear real arithmetic with a time limit (``timeout`` seconds or ``ms``)."""
     import z3
 
     s = z3.SolverFor("QF_NRA")
-    s.set("timeout", max(1, int(timeout * 1000)))
+    s.set("timeout", max(1, int(timeout * 1000 if ms is None else ms)))
     return s
 
 

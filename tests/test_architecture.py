@@ -120,3 +120,11 @@ def test_module_size(path):
         pytest.skip("numeric modules are restructured separately")
     n = len((ROOT.parent / path).read_text(encoding="utf-8").splitlines())
     assert n <= 650, f"{path} has {n} lines (limit ~600)"
+
+
+def test_every_z3_solver_is_built_in_rlct_real():
+    users = sorted(m for m, p in _modules().items()
+                   if any(isinstance(n, (ast.Import, ast.ImportFrom)) and "z3" in
+                          ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""])
+                          for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))))
+    assert users == ["rlct.real"]
