@@ -128,9 +128,9 @@ def render_result(r, fmt: str = "text", certificate: bool = False) -> str:
                 else f"{str(r).split(': ', 1)[0]}: {r.reason}")
         return head + (f"\n\n```text\n{cert}\n```" if cert else "")
     if fmt == "latex":
-        head = r._repr_latex_() if r.exact else f"{r._repr_latex_()}: {latex_escape(str(r.reason))}"
+        head = r.to_latex() if r.exact else f"{r.to_latex()}: {latex_escape(str(r.reason))}"
         return head + (f"\n\n\\begin{{verbatim}}\n{cert}\n\\end{{verbatim}}" if cert else "")
-    return f"<p>{r._repr_html_()}</p>" + (f"\n<pre>{html.escape(cert)}</pre>" if cert else "")
+    return f"<p>{r.to_html()}</p>" + (f"\n<pre>{html.escape(cert)}</pre>" if cert else "")
 
 
 def cmd_compute(args) -> int:

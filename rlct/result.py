@@ -259,6 +259,13 @@ class RLCT:
         return f"undecided ({self.method}): {reason}"
 
     def _repr_latex_(self):
+        return self.to_latex()
+
+    def _repr_html_(self):
+        return self.to_html()
+
+    def to_latex(self) -> str:
+        r"""One line of LaTeX: ``$\lambda = \frac{3}{4},\ m = 1$ (exact, newton)`` or the bounds."""
         if self.exact:
             return (rf"$\lambda = {latex_fraction(self.lambda_)},\ m = {self.multiplicity}$"
                     rf" (exact, {self.method})")
@@ -267,7 +274,8 @@ class RLCT:
             return rf"${lo}\lambda \le {latex_fraction(self.upper_bound)}$ (not exact, {self.method})"
         return rf"undecided ({self.method})"
 
-    def _repr_html_(self):
+    def to_html(self) -> str:
+        """One line of HTML: λ in bold, the method in italics (the reason when not exact)."""
         if self.exact:
             return (f"<b>λ = {self.lambda_}</b>, m = {self.multiplicity} "
                     f"<i>(exact, {self.method})</i>")

@@ -370,7 +370,7 @@ class PolynomialRegression(Model):
                     m = moment(tuple(x + y for x, y in zip(a, b)))
                     if m:
                         total += fl[a] * fl[b] * fmpq(2 * m)
-        return Polynomial._from_flint(total * fmpq(scale), self.parameters)
+        return Polynomial.from_flint(total * fmpq(scale), self.parameters)
 
     def kl(self) -> Polynomial:
         """K(w) = E_x[‖f(x, w) − f(x, w0)‖²] / (2σ²), exactly.

@@ -220,7 +220,7 @@ class DeepLinearNetwork(PolynomialRegression):
             W = mats[l]
             prod = [[sum((gens[W[i][k]] * prod[k][j] for k in range(1, len(prod))), gens[W[i][0]] * prod[0][j])
                      for j in range(widths[0])] for i in range(widths[l + 1])]
-        prod = [[Polynomial._from_flint(p, params) for p in row] for row in prod]
+        prod = [[Polynomial.from_flint(p, params) for p in row] for row in prod]
         outputs = []
         for i in range(widths[-1]):
             outputs.append({tuple(int(k == j) for k in range(widths[0])): prod[i][j] for j in range(widths[0])})

@@ -369,7 +369,7 @@ def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, sign
         if stop_early and c.status in (NEGATIVE, DEGENERATE):
             return NondegeneracyReport(tuple(checks), False, "stopped at the first degenerate face (the principal face)")
     try:
-        faces = P._compact_faces(deadline=start + budget)
+        faces = P.faces_until(start + budget)
     except TimeoutError:
         return NondegeneracyReport(tuple(checks), False,
                                    f"time budget of {budget} s exhausted while enumerating the compact faces")

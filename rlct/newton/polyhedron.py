@@ -337,9 +337,9 @@ class NewtonPolyhedron:
         >>> [f.dimension for f in NewtonPolyhedron("w1**2 + w2**2").compact_faces]
         [1, 0, 0]
         """
-        return self._compact_faces()
+        return self.faces_until(None)
 
-    def _compact_faces(self, deadline: float | None = None) -> tuple:
+    def faces_until(self, deadline: float | None) -> tuple:
         """The compact faces; with ``deadline`` (a ``time.perf_counter()`` value),
         raise :class:`TimeoutError` once it passes (the enumeration can be large:
         2499 faces for the 12-variable ‖BA‖² with (M, N, H) = (3, 3, 2))."""

@@ -189,7 +189,7 @@ class NormaliseRules:
                             continue
                         q, r = divmod(ck.flint, lin[j].flint)
                         if r == 0:
-                            targets.append((k, Polynomial._from_flint(q, names)))
+                            targets.append((k, Polynomial.from_flint(q, names)))
                     if not targets:
                         continue
                     for k, q in targets:
