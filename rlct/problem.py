@@ -27,7 +27,7 @@ from .errors import InputError
 from .newton.polyhedron import NewtonPolyhedron
 from .polynomial import Polynomial, as_polynomial, format_polynomial
 
-__all__ = ["Problem", "prepare", "from_model"]
+__all__ = ["Problem", "prepare", "from_model", "is_model"]
 
 # a model spec such as "TwoLayerNetwork(H=2)": a name called with keyword arguments
 _MODEL_CALL = re.compile(r"^\s*[A-Za-z_]\w*\s*\(.*=.*\)\s*$", re.S)
@@ -79,8 +79,8 @@ class Problem:
 
 
 def is_model(obj) -> bool:
-    """Is ``obj`` a model (it has ``ideal()`` and ``parameters``)? Checked by duck typing
-    so that the problem layer does not import :mod:`rlct.models`."""
+    """Is ``obj`` a model (it has ``ideal()``, ``at()`` and ``parameters``)? Checked by duck
+    typing, so that preparing a polynomial does not load :mod:`rlct.models` (and numpy)."""
     return callable(getattr(obj, "ideal", None)) and hasattr(obj, "parameters") and callable(getattr(obj, "at", None))
 
 
@@ -151,6 +151,7 @@ def _negative_hint(given) -> str:
     text = given if isinstance(given, str) else None
     if text is not None:
         return (f"K must be a non-negative function (e.g. a KL divergence). If {text!r} is a generator of the "
-                f"ideal, pass rlct.rlct(ideal=[{text!r}]) (K = Σ g²), or square it: rlct.rlct(\"({text})**2\")")
+                f"ideal, pass rlct.rlct(ideal=[{text!r}]) (K = Σ g²; 'rlct compute --ideal' on the command line), "
+                f"or square it: rlct.rlct(\"({text})**2\")")
     return ("K must be a non-negative function (e.g. a KL divergence); to give generators g_i of K = Σ g_i², "
             "pass ideal=[...]")

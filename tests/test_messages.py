@@ -151,3 +151,11 @@ def test_plot_report_needs_a_readable_file(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     assert main(["plot", "report", str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_whole_demo_fits_a_terminal(capsys):
+    # the tour runs a sampler too (a few seconds); every line within 100 columns
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 100
