@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import known_table  # noqa: E402,F401  (../shared/known_rlcts.toml, or the tests' copy)
+from conftest import known_table  # noqa: E402,F401  (tests/data/known_rlcts.toml)
 
 
 def timed(fn, repeat):

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from fractions import Fraction
-
-from .domain import localize
+from . import methods
 from .errors import InputError
-from .newton.nondegeneracy import DEGENERATE, NEGATIVE, UNDECIDED, _can_be_negative, run_checks
-from .newton.polyhedron import NewtonPolyhedron
-from .newton.nondegeneracy import _ideal_polys
-from .polynomial import as_polynomial, format_polynomial
-from .result import RLCT, MonomialCertificate, NewtonCertificate
+from .methods import Budget
+from .problem import prepare
+from .result import RLCT
 
 __all__ = ["rlct"]
 
@@ -28,7 +23,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         A polynomial ``K(w) >= 0`` vanishing at the true point, e.g.
         ``"(w1+w2)**2 + w2^4"`` or ``{(2, 0): 1, (0, 2): 1}``; or a model from
         :mod:`rlct.models` (its ``ideal()`` at its true parameter, with its domain
-        and prior).
+        and prior), also as a spec such as ``"TwoLayerNetwork(H=2)"``.
     ideal : sequence of polynomial-like, optional
         Instead of K: generators ``f_1..f_r``, meaning ``K = Σ f_i²`` (Lin's ideal
         RLCT is 2λ).
@@ -103,169 +98,18 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     >>> rlct.rlct("(w1 + w2)**2 + w2**4")        # blow-ups decide it (Lin 2011, Remark 4.19)
     RLCT(λ=3/4, m=1, exact, method='blowup')
     """
-    start = time.perf_counter()
     if method not in METHODS:
         raise InputError(f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}")
-    for name, val in (("timeout", timeout), ("budget", budget)):
-        if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
-            raise InputError(f"{name} must be a positive number of seconds, got {val!r}")
-    if _is_model(K):
-        if ideal is not None:
-            raise InputError("pass either a model or ideal=, not both")
-        model = K
-        K, ideal = None, model.ideal()
-        at = model.at() if at is None else at
-        variables = model.parameters if variables is None else variables
-        prior = model.prior if prior is None else prior
-        domain = model.domain if domain is None else domain
-    loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
-    Kl = loc.polynomial
-    gens = loc.generators
-    signs = loc.signs
-    tau = loc.tau
-
-    def elapsed():
-        return time.perf_counter() - start
-
-    if len(P.vertices) == 1 and method not in ("newton", "toric"):
-        a = P.vertices[0]
-        ratios = [((tau[j] + 1) / Fraction(a[j]), j) for j in range(len(a)) if a[j]]
-        lam = min(r for r, _ in ratios)
-        m = sum(1 for r, _ in ratios if r == lam)
-        cert = MonomialCertificate(Kl.variables, a, Kl.coefficient(a), tau,
-                                   tuple((Kl.variables[j], r) for r, j in ratios), loc.coordinates)
-        return RLCT(lam, m, True, "monomial", upper_bound=lam, upper_bound_multiplicity=m,
-                    certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
-    if method == "monomial":
-        return RLCT(None, None, False, "monomial", reason=f"K is not a monomial times a unit "
-                    f"(its Newton polyhedron has {len(P.vertices)} vertices)", polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
-    if method == "blowup":
-        return _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                       timeout=timeout, seconds=budget, start=start)
-    if method == "toric":
-        return _toric(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                      timeout=timeout, budget=budget, start=start)
-    D = P.distance(tau)
-    lam_bound = 1 / D.t
-    # in auto mode the Newton stage gets a third of the budget, so that blow-ups keep time to decide
-    newton_budget = budget / 3 if method == "auto" and not any(signs) else budget
-    report = run_checks(P, mode="ideal" if gens is not None else "nonnegative", generators=loc.generators,
-                        signs=signs, timeout=min(timeout, newton_budget), budget=newton_budget, stop_early=True,
-                        first=(D.face,))
-    cert = NewtonCertificate(Kl, D, report.checks, report.complete, loc.coordinates, signs)
-    bad = report.offending
-    if bad is not None and bad.status == NEGATIVE:
-        w = f" at {Kl.variables} = ({', '.join(bad.witness)})" if bad.witness else ""
-        raise InputError(f"K is negative near the true point: on the Newton face {list(bad.face.vertices)} "
-                         f"the face polynomial {bad.face.polynomial} is negative{w} (local coordinates)")
-    if report.status == "non-degenerate":
-        return RLCT(lam_bound, D.codimension, True, "newton", upper_bound=lam_bound,
-                    upper_bound_multiplicity=D.codimension, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau)
-    if method == "auto" and not any(signs) and elapsed() < budget:
-        r = _blowup(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                    timeout=timeout, seconds=budget - elapsed(), start=start)
-        if r.exact:
-            return r
-        blow = r
-    else:
-        blow = None
-    if bad is not None and bad.status == DEGENERATE:
-        w = f" at ({', '.join(bad.witness)})" if bad.witness else ""
-        polys = "; ".join(str(p) for p in bad.polynomials) if bad.polynomials else str(bad.face.polynomial)
-        reason = (f"degenerate Newton face {list(bad.face.vertices)}: {polys} vanishes on the real torus{w}; "
-                  f"1/t = {lam_bound} is only an upper bound (Lin 2011, Thm 4.18)")
-    elif bad is not None and bad.status == UNDECIDED:
-        reason = f"could not decide non-degeneracy of face {list(bad.face.vertices)}: {bad.reason}"
-    else:
-        reason = report.reason or "non-degeneracy undecided"
-    lower = None
-    if blow is not None:
-        reason += f"; blow-ups did not decide either ({blow.reason})"
-        lower = blow.lower_bound
-        if blow.upper_bound is not None and blow.upper_bound < lam_bound:
-            return RLCT(None, None, False, "blowup", upper_bound=blow.upper_bound,
-                        upper_bound_multiplicity=blow.upper_bound_multiplicity, reason=reason,
-                        certificate=blow.certificate, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau,
-                        lower_bound=lower)
-    return RLCT(None, None, False, "newton", upper_bound=lam_bound, upper_bound_multiplicity=D.codimension,
-                reason=reason, certificate=cert, polynomial=Kl, seconds=elapsed(), point=loc.at, tau=tau,
-                lower_bound=lower)
+    budget_ = Budget(timeout=_seconds("timeout", timeout), seconds=_seconds("budget", budget))
+    problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
+    if method == "blowup":  # a monomial K is decided before the engine starts
+        r = methods.monomial(problem, budget_)
+        return r if r.exact else methods.blowup(problem, budget_)
+    run = {"auto": methods.auto, "monomial": methods.monomial, "newton": methods.newton, "toric": methods.toric}
+    return run[method](problem, budget_)
 
 
-def _is_model(obj) -> bool:
-    from .models.base import Model
-
-    return isinstance(obj, Model)
-
-
-def _prepare(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None):
-    """Parse and validate the input, localise it at the true point, and build the
-    Newton polyhedron; shared by :func:`rlct` and the resolution module."""
-    if (K is None) == (ideal is None):
-        raise InputError("give exactly one of K or ideal=[...]")
-    if ideal is not None:
-        gens = _ideal_polys(ideal, variables)
-        Kp = sum((g * g for g in gens[1:]), gens[0] * gens[0])
-    else:
-        gens = None
-        Kp = as_polynomial(K, variables, what="K")
-    if Kp.is_zero():
-        raise InputError("K is the zero polynomial: its RLCT is not defined")
-    loc = localize(Kp, generators=gens, at=at, prior=prior, domain=domain)
-    Kl = loc.polynomial
-    const = Kl.coefficient((0,) * Kl.nvars)
-    if const:
-        where = "the origin" if at is None else f"at = ({', '.join(map(str, loc.at))})"
-        raise InputError(f"K is not zero at {where}: K(w0) = {const}")
-    P = NewtonPolyhedron(Kl)
-    signs = loc.signs
-    if gens is None:
-        for v in P.vertices:
-            c = Kl.coefficient(v)
-            if _can_be_negative(v, c, signs):
-                term = format_polynomial({v: c}, Kl.variables)
-                raise InputError(
-                    f"K is negative near the true point: its Newton vertex term {term} "
-                    + ("has a negative coefficient" if c < 0 else "has an odd power of a free variable"))
-    return loc, P
-
-
-def _toric(K, *, ideal, at, prior, domain, variables, timeout, budget, start):
-    from .resolution.toric import toric_resolution
-
-    R = toric_resolution(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                         seconds=budget, timeout=timeout)
-    lam, m = R.lambda_, R.multiplicity
-    common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
-    if R.normal_crossing:
-        return RLCT(lam, m, True, "toric", upper_bound=lam, upper_bound_multiplicity=m,
-                    seconds=time.perf_counter() - start, **common)
-    open_ = R.open_charts
-    first = open_[0]
-    bad = next((st for st in first.strata if st.vanishes is not False), None)
-    where = ""
-    if bad is not None:
-        zs = ", ".join(first.chart_variables[i] for i in bad.zero)
-        where = f"; K~ = {bad.polynomial} on {{{zs} = 0}}" + (" vanishes" if bad.vanishes else " is undecided")
-        if bad.witness:
-            where += f" at ({', '.join(bad.witness)})"
-    reason = (f"{len(open_)} of {len(R.charts)} toric charts are not normal crossing (chart {first.index}{where}); "
-              f"{lam} is only an upper bound")
-    return RLCT(None, None, False, "toric", upper_bound=lam, upper_bound_multiplicity=m, reason=reason,
-                seconds=time.perf_counter() - start, **common)
-
-
-def _blowup(K, *, ideal, at, prior, domain, variables, timeout, seconds, start):
-    """Run the blow-up engine and wrap its outcome as an RLCT (method ``"blowup"``)."""
-    from .resolution.blowup import blowup_resolution
-
-    R = blowup_resolution(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables,
-                          seconds=max(0.5, seconds), timeout=timeout)
-    common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau,
-                  seconds=time.perf_counter() - start)
-    if R.exact:
-        return RLCT(R.lambda_, R.multiplicity, True, "blowup", upper_bound=R.lambda_,
-                    upper_bound_multiplicity=R.multiplicity, **common)
-    return RLCT(None, None, False, "blowup", upper_bound=R.upper_bound,
-                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason,
-                lower_bound=R.lower_bound, **common)
+def _seconds(name: str, value) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
+        raise InputError(f"{name} must be a positive number of seconds, got {value!r}")
+    return value

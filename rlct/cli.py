@@ -1,69 +1,140 @@
-"""Command line: ``rlct demo``, ``rlct compute``, ``rlct table`` and ``rlct compare``.
+"""Command line: ``rlct demo``, ``compute``, ``table``, ``compare`` and ``plot``.
 
-Errors in the input print one line naming the problem on stderr and exit with
-code 2 (no traceback).
+Every command that prints a result takes ``--format text|md|latex|html|json``
+(``table`` also ``csv``). Errors in the input print one line naming the problem on
+stderr and exit with code 2 (no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
+import textwrap
 
+from .api import rlct
 from .errors import InputError, RLCTError
-from .report.render import FORMATS
+from .models import MODELS, NormalMixture, ReducedRankRegression, TwoLayerNetwork, from_spec
+from .polynomial import as_polynomial
+from .problem import prepare
+from .report import Report, Rich, compare, table
+from .report.render import latex_escape
+from .resolution import normal_fan
+
+WIDTH = 100  # the demo's prose is wrapped to this width
+
+FORMATS = ("text", "md", "latex", "html", "json")
+TABLE_FORMATS = FORMATS + ("csv",)
+_ALIASES = {"markdown": "md"}
+_RENDER = {"md": "markdown"}  # the report layer's name for a format
 
 # (label, K or None, keyword arguments, source of the known value)
 DEMO = [
     ("regular point in R^3", "w1**2 + w2**2 + w3**2", {}, "(3/2, 1): regular, d/2"),
-    ("normal crossing", "w1**2*w2**2", {}, "(1/2, 2): Lin 2011 Prop 3.7"),
+    ("normal crossing", "w1**2*w2**2", {}, "(1/2, 2): Lin Prop 3.7"),
     ("monomial with prior", "w1**8*w2**2", {"prior": "w1**6*w2**3"}, "(7/8, 1): Lau et al. 2023"),
-    ("Lin's slides, distance 8/5", "w1**8 + w1**4*w2**2 + w1**2*w2**6 + w2**8", {}, "(5/16, 1): Lin"),
+    ("Lin's example, t = 8/5", "w1**8 + w1**4*w2**2 + w1**2*w2**6 + w2**8", {}, "(5/16, 1): Lin"),
     ("same, prior |w1|", "w1**8 + w1**4*w2**2 + w1**2*w2**6 + w2**8", {"prior": "w1"}, "(1/2, 2): Lin"),
-    ("monomial ideal <w1w2,w2w3,w1w3>", None, {"ideal": ["w1*w2", "w2*w3", "w1*w3"]}, "(3/4, 1): Lin 2011 Thm 4.18"),
-    ("RRR M=N=2, H=1, r=0", None, {"ideal": ["a1*b1", "a2*b1", "a1*b2", "a2*b2"]}, "(1, 2): Aoyagi-Watanabe 2005"),
-    ("sum rule", "(w1*w2)**2 + w3**2*w4**4", {}, "(3/4, 2): Lin 2011 Prop 4.5"),
-    ("wedge 0 <= w1 <= w2", "w1*w2**2", {"domain": ["w1 >= 0", "w2 >= w1"]}, "(2/3, 1): Lin 2011 Ex 3.13"),
+    ("ideal <w1w2, w2w3, w1w3>", None, {"ideal": ["w1*w2", "w2*w3", "w1*w3"]}, "(3/4, 1): Lin Thm 4.18"),
+    ("RRR M=N=2, H=1, r=0", None, {"ideal": ["a1*b1", "a2*b1", "a1*b2", "a2*b2"]}, "(1, 2): Aoyagi-Watanabe"),
+    ("sum rule", "(w1*w2)**2 + w3**2*w4**4", {}, "(3/4, 2): Lin Prop 4.5"),
+    ("wedge 0 <= w1 <= w2", "w1*w2**2", {"domain": ["w1 >= 0", "w2 >= w1"]}, "(2/3, 1): Lin Ex 3.13"),
     ("line and point, at (0,0)", "(w1 - 1)**2*(w1**2 + w2**2)**4", {}, "(1/4, 1): Lau et al. 2023"),
-    ("Lin's Remark 4.19 (degenerate)", "(w1 + w2)**2 + w2**4", {}, "(3/4, 1): Lin 2011 Rem 4.19"),
+    ("Lin Rem 4.19 (degenerate)", "(w1 + w2)**2 + w2**4", {}, "(3/4, 1): Lin Rem 4.19"),
     ("cusp, K = f^2", "(w2**2 - w1**3)**2", {}, "(5/12, 1): Lin"),
     ("tanh 1-2-1 learning zero", None, {"ideal": ["a1*b1 + a2*b2", "a1*b1**3 + a2*b2**3"]}, "(2/3, 1): Aoyagi"),
     ("RRR M=N=H=2, r=0", None, {"ideal": ["b11*a11 + b12*a21", "b11*a12 + b12*a22", "b21*a11 + b22*a21",
-                                          "b21*a12 + b22*a22"]}, "(3/2, 1): Aoyagi-Watanabe 2005"),
+                                          "b21*a12 + b22*a22"]}, "(3/2, 1): Aoyagi-Watanabe"),
 ]
 
 
-def cmd_demo(args) -> int:
-    from .report import table
+def _format(choices):
+    """An argparse type accepting ``choices`` (and ``markdown`` for ``md``)."""
+    def parse(text):
+        fmt = _ALIASES.get(text, text)
+        if fmt not in choices:
+            raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from {', '.join(choices)})")
+        return fmt
 
+    return parse
+
+
+def _wrap(text: str, width: int = WIDTH) -> str:
+    """Wrap prose lines longer than ``width`` (table rows, with runs of spaces, are kept)."""
+    out = []
+    for line in text.splitlines():
+        if len(line) <= width or "  " in line.strip():
+            out.append(line)
+        else:
+            indent = len(line) - len(line.lstrip())
+            out += textwrap.wrap(line, width, subsequent_indent=" " * (indent + 2))
+    return "\n".join(out)
+
+
+def cmd_demo(args) -> int:
+    fmt = args.format
     items = [dict(name=label, source=source, **({"K": K} if K is not None else {}), **kw)
              for label, K, kw, source in DEMO]
-    print("Exact learning coefficients (λ, m) of K, Watanabe's convention\n")
-    print(table(items, columns="name K lambda m method time source"))
-    print("\nmethod: 'monomial' and 'newton' read (λ, m) off the Newton polyhedron (non-degenerate K);"
-          "\n'blowup' resolved a degenerate K by coordinate changes and blow-ups (certificate: the charts)."
-          "\nA λ shown as '≤ b' would mean no method decided it: b is only an upper bound.")
-    if getattr(args, "quick", False):
+    exact = table(items, columns="name K lambda m method source")
+    if fmt != "text":
+        print(_render_table(exact, fmt))
         return 0
-    from .models import NormalMixture, ReducedRankRegression, TwoLayerNetwork
-    from .report import compare, table
-
+    print("Exact learning coefficients (λ, m) of K, Watanabe's convention\n")
+    print(exact.render("text", max_cell=26))
+    print(_wrap("\nmethod: 'monomial' and 'newton' read (λ, m) off the Newton polyhedron (non-degenerate K); "
+                "'blowup' resolved a degenerate K by coordinate changes and blow-ups (certificate: the charts). "
+                "A λ shown as '≤ b' would mean no method decided it: b is only an upper bound."))
+    if args.quick:
+        return 0
     models = [ReducedRankRegression(3, 3, 2, 0), TwoLayerNetwork(2, "tanh"), NormalMixture()]
     print("\nModels: the engine's (λ, m) at the true parameter, and the literature's closed form\n")
-    print(table(models, columns="name d BIC lambda m method time"))
+    print(table(models, columns="name d BIC lambda m method time").render("text", max_cell=44))
     for mdl in models:
         k = mdl.known()
         if k is not None:
             print(f"  {mdl!r}: literature (λ, m) = ({k.lambda_}, {k.multiplicity})")
     print("\nTheory next to a sampler (MALA, 200 chains; the finite-n value is E_β[nβK] by quadrature)\n")
-    print(compare("(w1*w2)**2", ns=[1000, 10000], chains=200, draws=1000, seed=0))
+    print(_wrap(str(compare("(w1*w2)**2", ns=[1000, 10000], chains=200, draws=1000, seed=0))))
     return 0
 
 
-def cmd_compute(args) -> int:
-    from . import rlct
+def _render_table(t, fmt: str, caption=None, label=None) -> str:
+    if fmt == "latex":
+        return t.to_latex(caption=caption, label=label)
+    if fmt == "html":
+        return t.to_html(caption=caption)
+    if fmt == "json":
+        return t.to_json()
+    out = t.render(_RENDER.get(fmt, fmt))
+    return f"{caption}\n\n{out}" if caption and fmt in ("text", "md") else out
 
-    kw = {}
+
+def render_result(r, fmt: str = "text", certificate: bool = False) -> str:
+    """One exact result in an output format: the one-line summary, with the certificate
+    when asked (as a code block in Markdown, ``verbatim`` in LaTeX, ``<pre>`` in HTML).
+
+    >>> import rlct
+    >>> print(render_result(rlct.rlct("w1**2*w2**4"), "md"))
+    **λ = 1/4**, m = 1 (exact, monomial)
+    """
+    if fmt == "json":
+        return json.dumps(r.to_dict(certificate=certificate), indent=2, ensure_ascii=False, default=str)
+    cert = str(r.certificate) if certificate and r.certificate is not None else None
+    if fmt == "text":
+        return str(r) + (f"\n\n{cert}" if cert else "")
+    if fmt == "md":
+        head = (f"**λ = {r.lambda_}**, m = {r.multiplicity} (exact, {r.method})" if r.exact
+                else f"{str(r).split(': ', 1)[0]}: {r.reason}")
+        return head + (f"\n\n```text\n{cert}\n```" if cert else "")
+    if fmt == "latex":
+        head = r.to_latex() if r.exact else f"{r.to_latex()}: {latex_escape(str(r.reason))}"
+        return head + (f"\n\n\\begin{{verbatim}}\n{cert}\n\\end{{verbatim}}" if cert else "")
+    return f"<p>{r.to_html()}</p>" + (f"\n<pre>{html.escape(cert)}</pre>" if cert else "")
+
+
+def cmd_compute(args) -> int:
+    kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget}
     if args.at:
         kw["at"] = dict(_pair(p) for p in args.at.split(",")) if "=" in args.at else args.at.split(",")
     if args.prior:
@@ -72,10 +143,6 @@ def cmd_compute(args) -> int:
         kw["domain"] = args.domain
     if args.variables:
         kw["variables"] = args.variables.split(",")
-    if args.timeout is not None:
-        kw["timeout"] = args.timeout
-    if args.budget is not None:
-        kw["budget"] = args.budget
     if args.ideal:
         r = rlct(ideal=args.K, **kw)
     else:
@@ -83,10 +150,7 @@ def cmd_compute(args) -> int:
             raise InputError(f"give one polynomial K (got {len(args.K)}; use --ideal for several generators, "
                              "or quote K)")
         r = rlct(args.K[0], **kw)
-    if args.json:
-        print(json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str))
-    else:
-        print(str(r) if args.certificate else repr(r))
+    print(render_result(r, "json" if args.json else args.format, certificate=args.certificate))
     return 0
 
 
@@ -136,8 +200,6 @@ def read_table_file(path: str) -> dict:
 
 
 def cmd_table(args) -> int:
-    from .report import table
-
     spec = read_table_file(args.file)
     columns = args.columns or spec.get("columns")
     kw = {}
@@ -148,28 +210,16 @@ def cmd_table(args) -> int:
         if value is not None:
             kw[key] = value
     t = table(spec["items"], **({"columns": columns} if columns else {}), **kw)
-    fmt = args.format or spec.get("format", "text")
+    fmt = args.format or _ALIASES.get(spec.get("format", "text"), spec.get("format", "text"))
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
     caption = args.caption if args.caption is not None else spec.get("caption")
     label = args.label if args.label is not None else spec.get("label")
     if fmt == "latex" and args.caption is None and spec.get("caption_latex") is not None:
-        from .report import Rich
-
         caption = Rich(str(caption or spec["caption_latex"]), str(spec["caption_latex"]))
-    if fmt == "latex":
-        out = t.to_latex(caption=caption, label=label)
-    elif fmt == "html":
-        out = t.to_html(caption=caption)
-    elif fmt in ("text", "markdown", "csv", "json"):
-        out = {"text": t.to_text, "markdown": t.to_markdown, "csv": t.to_csv, "json": t.to_json}[fmt]()
-        if caption and fmt in ("text", "markdown"):
-            out = f"{caption}\n\n{out}"
-    else:
-        raise InputError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
+    out = t.to_csv() if fmt == "csv" else _render_table(t, fmt, caption=caption, label=label)
     print(out.rstrip("\n"))
     return 0
-
-
-TABLE_FORMATS = FORMATS + ("json",)
 
 
 def _pair(text):
@@ -194,6 +244,16 @@ def _seconds(text):
     return x
 
 
+def _positive_int(text):
+    try:
+        x = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if x < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return x
+
+
 TABLE_EPILOG = """\
 FILE.toml holds [[case]] (or [[item]]) entries, one per row:
   name   = "cusp"                      # or id = "..."
@@ -210,57 +270,103 @@ Example: rlct table examples/lecture_table.toml --format latex > table.tex
 """
 
 
+PLOT_EPILOG = """\
+WHAT is one of
+  newton   the Newton polyhedron of K at the true point (2 or 3 variables), with the
+           diagonal t(τ+1) that meets it at t = 1/λ's bound
+  fan      the normal fan of K's Newton polyhedron (2 or 3 variables)
+  report   λ̂ ± 2 SE against log n from a report saved by 'rlct compare --out FILE.json'
+Examples: rlct plot newton "w1**4 + w1**2*w2**2 + w2**6" --out newton.png
+          rlct plot report report.json --out report.png
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="rlct", description="Exact learning coefficients (RLCTs) for singular learning theory.",
                 epilog="Run 'rlct COMMAND --help' for the options of a command. "
                        "Bad input prints one line on stderr and exits with code 2.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    limits = argparse.ArgumentParser(add_help=False)  # the exact computation's time limits, shared
-    limits.add_argument("--timeout", type=_seconds, help="seconds per Newton face (default 10)")
-    limits.add_argument("--budget", type=_seconds, help="seconds for the exact computation; per entry for "
-                                                         "'table' (default 60)")
+    problem = argparse.ArgumentParser(add_help=False)  # where K lives: shared by compute and plot
+    problem.add_argument("--ideal", action="store_true", help="the arguments are generators f_i of K = sum f_i^2")
+    problem.add_argument("--at", help="true point: 'w1=1,w2=3/10' or '1,3/10' (default the origin)")
+    problem.add_argument("--prior", help="monomial amplitude of the prior, e.g. 'w1**2*w2' (default 1)")
+    problem.add_argument("--domain", action="append",
+                         help="a linear inequality such as 'w1 >= 0' (repeatable; default a full neighbourhood)")
+    problem.add_argument("--variables", help="variable order, comma separated (default natural order: w2 before w10)")
+
     d = sub.add_parser("demo", help="the built-in tour: exact RLCTs, models against the literature, a sampler report")
     d.add_argument("--quick", action="store_true", help="only the table of exact RLCTs")
+    d.add_argument("--format", "-f", type=_format(FORMATS), default="text",
+                   help="output format of the exact table: text, md, latex, html or json (default text; "
+                        "other formats print the exact table only)")
     d.set_defaults(func=cmd_demo)
-    c = sub.add_parser("compute", help="compute (λ, m) of a polynomial K", parents=[limits])
+
+    c = sub.add_parser("compute", help="compute (λ, m) of a polynomial K", parents=[problem],
+                       description="Compute (λ, m) of K exactly. Prints one line: λ, m and the method, or the "
+                                   "proven bounds and why no method decided; --certificate adds the proof.")
     c.add_argument("K", nargs="+", help="the polynomial K, e.g. '(w1+w2)^2 + w2^4' (several with --ideal)")
-    c.add_argument("--ideal", action="store_true", help="the arguments are generators f_i of K = sum f_i^2")
-    c.add_argument("--at", help="true point: 'w1=1,w2=3/10' or '1,3/10'")
-    c.add_argument("--prior", help="monomial amplitude of the prior, e.g. 'w1**2*w2'")
-    c.add_argument("--domain", action="append", help="a linear inequality such as 'w1 >= 0' (repeatable)")
-    c.add_argument("--variables", help="variable order, comma separated")
-    c.add_argument("--json", action="store_true", help="print the result as JSON (RLCT.to_dict())")
-    c.add_argument("--certificate", action="store_true", help="print the certificate too")
+    c.add_argument("--method", choices=("auto", "monomial", "newton", "toric", "blowup"), default="auto",
+                   help="exact method (default auto: monomial, then Newton, then blow-ups)")
+    c.add_argument("--timeout", type=_seconds, default=10.0,
+                   help="seconds per real-algebra decision (z3), e.g. one Newton face (default 10)")
+    c.add_argument("--budget", type=_seconds, default=60.0, help="seconds for the whole computation (default 60)")
+    c.add_argument("--format", "-f", type=_format(FORMATS), default="text",
+                   help="text, md, latex, html or json (default text)")
+    c.add_argument("--json", action="store_true", help="the same as --format json")
+    c.add_argument("--certificate", action="store_true",
+                   help="add the certificate: the charts or Newton faces that prove (λ, m) (default off)")
     c.set_defaults(func=cmd_compute)
+
     t = sub.add_parser("table", help="a table of exact RLCTs for the entries of a TOML file",
                        description="Compute (λ, m) for every entry of FILE.toml and print a table "
-                                   "(text, Markdown, LaTeX booktabs, HTML, CSV or JSON).",
-                       epilog=TABLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[limits])
+                                   "(text, Markdown, LaTeX booktabs, HTML, JSON or CSV).",
+                       epilog=TABLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("file", metavar="FILE.toml", help="the entries ([[case]] or [[item]])")
-    t.add_argument("--format", "-f", choices=TABLE_FORMATS, help="output format (default text)")
-    t.add_argument("--columns", help="comma-separated columns, e.g. 'name,K,lambda,m,source'")
-    t.add_argument("--caption", help="LaTeX/HTML caption (LaTeX output is then a table float)")
-    t.add_argument("--label", help="LaTeX \\label (LaTeX output is then a table float)")
+    t.add_argument("--format", "-f", type=_format(TABLE_FORMATS),
+                   help="text, md, latex, html, json or csv (default: the file's 'format', else text)")
+    t.add_argument("--columns", help="comma-separated columns, e.g. 'name,K,lambda,m,source' "
+                                     "(default: the file's 'columns', else name,K,lambda,m,method)")
+    t.add_argument("--timeout", type=_seconds,
+                   help="seconds per real-algebra decision (default: the file's 'timeout', else 10)")
+    t.add_argument("--budget", type=_seconds,
+                   help="seconds per entry (default: the file's 'budget', else 60)")
+    t.add_argument("--caption", help="LaTeX/HTML caption (LaTeX output is then a table float; default none)")
+    t.add_argument("--label", help="LaTeX \\label (LaTeX output is then a table float; default none)")
     t.set_defaults(func=cmd_table)
+
     m = sub.add_parser("compare", help="exact λ next to sampler estimates λ̂ at several n",
                        description="Run samplers on a model or K at several n and print the exact (λ, m), the "
                                    "finite-n value and each λ̂ ± SE with a verdict.",
                        epilog=COMPARE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     m.add_argument("target", metavar="TARGET", help="model spec or polynomial K")
-    m.add_argument("--n", type=_ns, default=[1000, 10000, 100000], help="sample sizes, e.g. 1e3,1e4,1e5")
-    m.add_argument("--estimator", default="llc", help="comma-separated: llc, wbic, two-temperature, slope, llc-sgld")
-    m.add_argument("--sampler", default="mala", choices=("mala", "hmc", "sgld"))
-    m.add_argument("--chains", type=int, default=200)
-    m.add_argument("--draws", type=int, default=1000)
-    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--n", type=_ns, default=[1000, 10000, 100000],
+                   help="sample sizes, e.g. 1e3,1e4,1e5 (default 1e3,1e4,1e5)")
+    m.add_argument("--estimator", default="llc",
+                   help="comma-separated: llc, wbic, two-temperature, slope, llc-sgld (default llc)")
+    m.add_argument("--sampler", default="mala", choices=("mala", "hmc", "sgld"), help="sampler (default mala)")
+    m.add_argument("--chains", type=_positive_int, default=200, help="independent chains per row (default 200)")
+    m.add_argument("--draws", type=_positive_int, default=1000, help="draws per chain after warm-up (default 1000)")
+    m.add_argument("--seed", type=int, default=0, help="random seed; equal seeds give equal reports (default 0)")
     m.add_argument("--data", choices=("population", "sample"), help="population K (default) or a sampled data set")
     m.add_argument("--k", type=float, default=2.0, help="verdict tolerance in standard errors (default 2)")
     m.add_argument("--budget", type=_seconds, help="seconds for the exact computation (default 60)")
-    m.add_argument("--format", "-f", choices=("text", "markdown", "latex", "html", "json"))
-    m.add_argument("--out", help="also write the report as JSON to this file")
-    m.add_argument("--workers", type=int, help="run the rows on a local process pool of N workers")
-    m.add_argument("--dask", metavar="ADDRESS", help="run the rows on a Dask cluster (scheduler address)")
+    m.add_argument("--format", "-f", type=_format(FORMATS), default="text",
+                   help="text, md, latex, html or json (default text)")
+    m.add_argument("--out", help="also write the report as JSON to this file, e.g. for 'rlct plot report' "
+                                 "(default none)")
+    m.add_argument("--workers", type=_positive_int, help="run the rows on a local process pool of N workers "
+                                                         "(default: in this process)")
+    m.add_argument("--dask", metavar="ADDRESS", help="run the rows on a Dask cluster (scheduler address; default none)")
     m.set_defaults(func=cmd_compare)
+
+    pl = sub.add_parser("plot", help="draw a Newton polyhedron, a normal fan or a compare report to an image",
+                        parents=[problem], epilog=PLOT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    pl.add_argument("what", choices=("newton", "fan", "report"), metavar="WHAT", help="newton, fan or report")
+    pl.add_argument("target", metavar="TARGET", nargs="+",
+                    help="K (several generators with --ideal), or the JSON file of a report")
+    pl.add_argument("--out", "-o", help="image file; the suffix picks the format: .png, .pdf, .svg "
+                                        "(default WHAT.png)")
+    pl.set_defaults(func=cmd_plot)
     return p
 
 
@@ -275,13 +381,9 @@ Example: rlct compare "(w1*w2)^2" --n 1e3,1e4 --estimator llc,wbic --out report.
 
 
 def _target(text):
-    from .models import MODELS, from_spec
-
     head = text.strip().split("(", 1)[0].strip()
-    if head in MODELS:
-        return from_spec(text)
-    from .polynomial import as_polynomial
-
+    if head in MODELS or (head.isidentifier() and "=" in text and text.strip().endswith(")")):
+        return from_spec(text)  # a model, or a misspelt one (the error names the closest model)
     return as_polynomial(text)
 
 
@@ -296,8 +398,6 @@ def _ns(text):
 
 
 def cmd_compare(args) -> int:
-    from .report.compare import compare
-
     target = _target(args.target)
     estimators = [e.strip() for e in args.estimator.split(",") if e.strip()]
     executor = None
@@ -319,10 +419,57 @@ def cmd_compare(args) -> int:
                 fh.write(rep.to_json())
         except OSError as e:
             raise InputError(f"cannot write {args.out}: {e.strerror}") from None
-    fmt = args.format or "text"
-    out = {"text": str, "markdown": lambda r: r.to_markdown(), "latex": lambda r: r.to_latex(),
-           "html": lambda r: r.to_html(), "json": lambda r: r.to_json()}[fmt](rep)
+    out = {"text": str, "md": lambda r: r.to_markdown(), "latex": lambda r: r.to_latex(),
+           "html": lambda r: r.to_html(), "json": lambda r: r.to_json()}[args.format](rep)
     print(out)
+    return 0
+
+
+def cmd_plot(args) -> int:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no display needed
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError("rlct plot needs matplotlib: pip install 'rlct[plot]'") from None
+    out = args.out or f"{args.what}.png"
+    if args.what == "report":
+        if len(args.target) != 1:
+            raise InputError("rlct plot report takes one JSON file written by 'rlct compare --out FILE.json'")
+        try:
+            with open(args.target[0], encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as e:
+            raise InputError(f"cannot read {args.target[0]}: {e.strerror}") from None
+        fig = Report.from_json(text).plot()
+    else:
+        kw = {"prior": args.prior, "domain": args.domain,
+              "variables": args.variables.split(",") if args.variables else None}
+        if args.at:
+            kw["at"] = dict(_pair(p) for p in args.at.split(",")) if "=" in args.at else args.at.split(",")
+        if args.ideal:
+            problem = prepare(ideal=args.target, **kw)
+        elif len(args.target) != 1:
+            raise InputError(f"give one polynomial K (got {len(args.target)}; use --ideal for several generators, "
+                             "or quote K)")
+        else:
+            problem = prepare(args.target[0], **kw)
+        P = problem.polyhedron
+        if P.dim not in (2, 3):
+            raise InputError(f"rlct plot {args.what} draws 2 or 3 variables; K has {P.dim} "
+                             f"({', '.join(problem.polynomial.variables)})")
+        if args.what == "newton":
+            ax = P.plot(tau=problem.tau)
+        else:
+            ax = normal_fan(P).plot()
+        fig = ax.figure
+    try:
+        fig.savefig(out, bbox_inches="tight")
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot write {out}: {e}") from None
+    plt.close(fig)
+    print(f"wrote {out}")
     return 0
 
 
@@ -355,6 +502,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("rlct: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (head)
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

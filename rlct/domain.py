@@ -23,10 +23,37 @@ from fractions import Fraction
 from math import gcd, lcm
 from typing import Mapping, Sequence
 
-from .errors import InputError, NotApplicable
-from .polynomial import Polynomial, _parse_string, as_fraction, as_polynomial, format_polynomial
+import flint
+import ppl
 
-__all__ = ["LocalProblem", "localize", "parse_prior", "parse_point", "parse_domain"]
+from .errors import InputError, NotApplicable
+from .linalg import rank
+from .polynomial import Polynomial, as_fraction, as_polynomial, format_polynomial, natural_key, parse_string
+
+__all__ = ["LocalProblem", "localize", "parse_prior", "parse_point", "parse_domain", "can_be_negative",
+           "parse_ideal", "sum_of_squares",
+           "positive_on_region"]
+
+
+def positive_on_region(exp, c, signs) -> bool:
+    """Is the term ``c w^exp`` positive at every point of the region (``w_i > 0``
+    where ``signs[i]``, ``w_i != 0`` elsewhere)?
+
+    >>> positive_on_region((2, 1), 3, (0, 1)), positive_on_region((2, 1), 3, (0, 0))
+    (True, False)
+    """
+    if c <= 0:
+        return False
+    return all(e % 2 == 0 or s > 0 for e, s in zip(exp, signs))
+
+
+def can_be_negative(exp, c, signs) -> bool:
+    """Can the term ``c w^exp`` be negative on the region?
+
+    >>> can_be_negative((1, 2), 1, (0, 0)), can_be_negative((1, 2), 1, (1, 0))
+    (True, False)
+    """
+    return c < 0 or any(e % 2 == 1 and s == 0 for e, s in zip(exp, signs))
 
 
 @dataclass(frozen=True)
@@ -110,7 +137,7 @@ def parse_prior(prior, variables: Sequence[str]) -> tuple:
         import sympy
 
         if isinstance(prior, str):
-            expr = _parse_string(prior, "prior")
+            expr = parse_string(prior, "prior")
         elif isinstance(prior, sympy.Basic):
             expr = prior
         elif isinstance(prior, (list, tuple)):
@@ -166,7 +193,7 @@ def parse_domain(domain, variables: Sequence[str]) -> list:
             continue
         import sympy
 
-        expr = _parse_string(item, "domain constraint") if isinstance(item, str) else item
+        expr = parse_string(item, "domain constraint") if isinstance(item, str) else item
         if not getattr(expr, "is_Relational", False):
             raise InputError(f"domain constraint {item!r} must be an inequality such as 'w1 >= 0'")
         if isinstance(expr, (sympy.Eq, sympy.Ne)):
@@ -204,8 +231,6 @@ def _integer_row(row) -> tuple:
 
 
 def _inverse(T):
-    import flint
-
     m = flint.fmpq_mat([[flint.fmpq(int(x)) for x in row] for row in T])
     inv = m.inv()
     n = len(T)
@@ -246,8 +271,6 @@ def localize(K: Polynomial, *, generators=None, at=None, prior=None, domain=None
     if not active:
         return LocalProblem(Kl, gens, tau, (0,) * d, w0, variables, None)
     rows = list(dict.fromkeys(_integer_row(a) for a in active))  # keep the user's order
-    from .newton.polyhedron import rank
-
     if rank(rows) < len(rows):
         rows = _minimize_cone(rows, d)
     # complete the constraint normals to a basis with unit vectors (prior variables first)
@@ -299,8 +322,6 @@ def _fresh_names(variables, d):
 
 
 def _minimize_cone(rows, d):
-    import ppl
-
     xs = [ppl.Variable(i) for i in range(d)]
     cs = ppl.Constraint_System()
     for row in rows:
@@ -313,10 +334,39 @@ def _minimize_cone(rows, d):
         if c.is_equality():  # pragma: no cover - excluded by the dimension test
             raise InputError("the domain has empty interior near the true point")
         out.append(_integer_row([Fraction(int(x)) for x in c.coefficients()]))
-    from .newton.polyhedron import rank
-
     if rank(out) < len(out):
         raise NotApplicable(
             "the domain's tangent cone at the true point is not simplicial "
             f"({len(out)} facets in dimension {d}); split the domain into simplicial pieces")
     return sorted(out)
+
+
+def parse_ideal(ideal, variables: Sequence[str] | None = None) -> list:
+    """The generators of an ideal as Polynomials in common variables (zeros dropped).
+
+    >>> [str(g) for g in parse_ideal(["w1*w2", "w2 - w3"])]
+    ['w1*w2', 'w2 - w3']
+    """
+    if isinstance(ideal, (str, bytes)) or not hasattr(ideal, "__iter__"):
+        raise InputError("ideal must be a list of polynomials, e.g. ideal=['w1*w2', 'w2 - w3']")
+    items = list(ideal)
+    if not items:
+        raise InputError("ideal is empty: give at least one generator")
+    polys = [as_polynomial(g, variables, what=f"generator {i + 1}") for i, g in enumerate(items)]
+    if variables is None:
+        allv = sorted({v for p in polys for v in p.variables}, key=natural_key)
+        polys = [p.embed(allv) for p in polys]
+    polys = [p for p in polys if not p.is_zero()]
+    if not polys:
+        raise InputError("every generator of the ideal is zero")
+    return polys
+
+
+def sum_of_squares(generators: Sequence[Polynomial]) -> Polynomial:
+    """``K = Σ g²`` for the generators of an ideal (in their common variables).
+
+    >>> print(sum_of_squares([as_polynomial("w1*w2"), as_polynomial("w1*w2")]))
+    2*w1**2*w2**2
+    """
+    gens = list(generators)
+    return sum((g * g for g in gens[1:]), gens[0] * gens[0])

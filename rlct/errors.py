@@ -29,20 +29,7 @@ class InputError(RLCTError, ValueError):
 
 
 class NotApplicable(RLCTError):
-    """A method's hypothesis fails for this input.
-
-    Attributes
-    ----------
-    face : object or None
-        The offending object (for instance a Newton face), when there is one.
-    polynomial : object or None
-        Its polynomial, when there is one.
-    """
-
-    def __init__(self, message: str, *, face=None, polynomial=None):
-        super().__init__(message)
-        self.face = face
-        self.polynomial = polynomial
+    """A method's hypothesis fails for this input (the message names which and why)."""
 
 
 class Undecided(RLCTError):

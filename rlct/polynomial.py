@@ -93,7 +93,7 @@ def _ctx(variables: tuple[str, ...]):
     return flint.fmpq_mpoly_ctx.get(variables, "lex")
 
 
-def _fmpq(x: Fraction) -> flint.fmpq:
+def fmpq(x: Fraction) -> flint.fmpq:
     return flint.fmpq(x.numerator, x.denominator)
 
 
@@ -148,8 +148,9 @@ class Polynomial:
 
     # -- construction from flint -------------------------------------------------
     @classmethod
-    def _from_flint(cls, p, variables) -> "Polynomial":
-        # trusted source (flint drops zero terms; variables come from a Polynomial): skip validation
+    def from_flint(cls, p, variables) -> "Polynomial":
+        """The Polynomial of a python-flint ``fmpq_mpoly`` in ``variables`` (a trusted source:
+        flint drops zero terms and the variables come from a Polynomial, so nothing is re-validated)."""
         terms = {tuple(map(int, exp)): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()}
         obj = object.__new__(cls)
         obj._terms = _ordered(terms)
@@ -199,7 +200,7 @@ class Polynomial:
         ctx = _ctx(self._variables)
         if not self._terms:
             return ctx.from_dict({})
-        return ctx.from_dict({e: _fmpq(c) for e, c in self._terms.items()})
+        return ctx.from_dict({e: fmpq(c) for e, c in self._terms.items()})
 
     def to_sympy(self):
         """The polynomial as a sympy expression."""
@@ -254,8 +255,8 @@ class Polynomial:
             return self
         ctx = _ctx(self._variables)
         gens = ctx.gens()
-        args = [g + _fmpq(v) if v else g for g, v in zip(gens, vals)]
-        return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), self._variables)
+        args = [g + fmpq(v) if v else g for g, v in zip(gens, vals)]
+        return Polynomial.from_flint(self.flint.compose(*args, ctx=ctx), self._variables)
 
     def linear_substitution(self, matrix, variables=None) -> "Polynomial":
         """``P(M v)`` for a rational matrix ``M`` (rows: old variables, columns: new).
@@ -272,11 +273,11 @@ class Polynomial:
             for g, a in zip(gens, row):
                 a = as_fraction(a)
                 if a:
-                    expr = expr + g * _fmpq(a)
+                    expr = expr + g * fmpq(a)
             args.append(expr)
         if len(args) != self.nvars:
             raise InputError("substitution matrix must have one row per variable")
-        return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), variables)
+        return Polynomial.from_flint(self.flint.compose(*args, ctx=ctx), variables)
 
     def compose(self, polys: Sequence["Polynomial"], variables: Sequence[str] | None = None) -> "Polynomial":
         """``P(q_1, ..., q_d)``: substitute a polynomial for each variable (exact, flint).
@@ -292,7 +293,7 @@ class Polynomial:
         args = [q.embed(variables).flint for q in polys]
         if not self._terms:
             return Polynomial({}, variables)
-        return Polynomial._from_flint(self.flint.compose(*args, ctx=ctx), variables)
+        return Polynomial.from_flint(self.flint.compose(*args, ctx=ctx), variables)
 
     def factor(self) -> tuple:
         """``(c, [(f, e), ...])`` with ``self = c · Π f^e``, the ``f`` irreducible over Q
@@ -309,7 +310,7 @@ class Polynomial:
     @cached_property
     def _factored(self):
         c, fs = self.flint.factor()
-        return Fraction(int(c.p), int(c.q)), tuple((Polynomial._from_flint(f, self._variables), int(e)) for f, e in fs)
+        return Fraction(int(c.p), int(c.q)), tuple((Polynomial.from_flint(f, self._variables), int(e)) for f, e in fs)
 
     def select(self, exponents: Iterable) -> "Polynomial":
         """The polynomial made of the terms whose exponents are in ``exponents``."""
@@ -353,21 +354,21 @@ class Polynomial:
 
     def __add__(self, other):
         a, b = self._coerce(other)
-        return Polynomial._from_flint(a.flint + b.flint, a._variables)
+        return Polynomial.from_flint(a.flint + b.flint, a._variables)
 
     __radd__ = __add__
 
     def __sub__(self, other):
         a, b = self._coerce(other)
-        return Polynomial._from_flint(a.flint - b.flint, a._variables)
+        return Polynomial.from_flint(a.flint - b.flint, a._variables)
 
     def __rsub__(self, other):
         a, b = self._coerce(other)
-        return Polynomial._from_flint(b.flint - a.flint, a._variables)
+        return Polynomial.from_flint(b.flint - a.flint, a._variables)
 
     def __mul__(self, other):
         a, b = self._coerce(other)
-        return Polynomial._from_flint(a.flint * b.flint, a._variables)
+        return Polynomial.from_flint(a.flint * b.flint, a._variables)
 
     __rmul__ = __mul__
 
@@ -377,7 +378,7 @@ class Polynomial:
     def __pow__(self, k: int):
         if not isinstance(k, int) or k < 0:
             raise InputError(f"polynomials can only be raised to non-negative integer powers, got {k!r}")
-        return Polynomial._from_flint(self.flint**k, self._variables)
+        return Polynomial.from_flint(self.flint**k, self._variables)
 
     # -- identity and display ------------------------------------------------------
     def __eq__(self, other):
@@ -405,7 +406,7 @@ class Polynomial:
         return format_polynomial(self._terms, self._variables, latex=True)
 
 
-def _latex_var(name: str) -> str:
+def latex_var(name: str) -> str:
     m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
     if m:
         return f"{m.group(1)}_{{{m.group(2)}}}"
@@ -423,7 +424,7 @@ def format_polynomial(terms: Mapping, variables: Sequence[str], latex: bool = Fa
             if e == 0:
                 continue
             if latex:
-                lv = _latex_var(v)
+                lv = latex_var(v)
                 factors.append(lv if e == 1 else f"{lv}^{{{e}}}")
             else:
                 factors.append(v if e == 1 else f"{v}**{e}")
@@ -447,7 +448,7 @@ def format_polynomial(terms: Mapping, variables: Sequence[str], latex: bool = Fa
 # parsing
 
 
-def _parse_string(text: str, what: str):
+def parse_string(text: str, what: str):
     import sympy
     from sympy.parsing.sympy_parser import (
         convert_xor,
@@ -496,7 +497,7 @@ def _sympy_to_flint(expr, index: Mapping, ctx, gens, what: str):
                 return ctx.from_dict({(0,) * len(gens): flint.fmpq(int(e.p), int(e.q))}) if gens else flint.fmpq(int(e.p), int(e.q))
             if e.is_Float:
                 f = Fraction(str(e))
-                return ctx.from_dict({(0,) * len(gens): _fmpq(f)})
+                return ctx.from_dict({(0,) * len(gens): fmpq(f)})
             raise InputError(f"{what} has a non-rational coefficient: {e}")
         if not e.free_symbols:
             raise InputError(f"{what} has a non-rational coefficient: {e}")
@@ -597,7 +598,7 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     import sympy
 
     if isinstance(obj, str):
-        expr = _parse_string(obj, what)
+        expr = parse_string(obj, what)
     elif isinstance(obj, sympy.Basic):
         expr = obj
     elif isinstance(obj, (int, Fraction, Rational)) and not isinstance(obj, bool):
@@ -624,4 +625,5 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     gens = ctx.gens()
     index = {v: i for i, v in enumerate(variables)}
     p = _sympy_to_flint(expr, index, ctx, gens, what)
-    return Polynomial._from_flint(p, variables)
+    return Polynomial.from_flint(p, variables)
+

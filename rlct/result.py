@@ -15,12 +15,13 @@ RLCT(λ=3/2, m=1, exact, method='newton')
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-import math
+from dataclasses import KW_ONLY, dataclass, field
 from fractions import Fraction
+import json
+import math
 from typing import Any
 
-from .errors import Undecided
+from .errors import InputError, Undecided
 
 __all__ = ["RLCT", "MonomialCertificate", "NewtonCertificate", "latex_fraction"]
 
@@ -38,7 +39,7 @@ def latex_fraction(x: Fraction) -> str:
     return rf"{sign}\frac{{{abs(x.numerator)}}}{{{x.denominator}}}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MonomialCertificate:
     """K = c · u^a · (unit) near the origin, prior u^τ: λ = min_j (τ_j+1)/a_j.
 
@@ -84,7 +85,7 @@ class MonomialCertificate:
                 "ratios": {v: str(r) for v, r in self.ratios}, "coordinates": list(self.coordinates or [])}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewtonCertificate:
     """The Newton-polyhedron certificate: τ-distance, principal face, and the
     verdict on every compact face.
@@ -195,6 +196,9 @@ class RLCT:
     multiplicity: int | None
     exact: bool
     method: str
+    # everything else by keyword only (the four fields above become keyword-only too once
+    # rlct/report/compare.py builds its RLCT by keyword)
+    _: KW_ONLY
     upper_bound: Fraction | None = None
     upper_bound_multiplicity: int | None = None
     reason: str | None = None
@@ -245,16 +249,23 @@ class RLCT:
         return f"RLCT({bound}, not exact, method={self.method!r}, reason={self.reason!r})"
 
     def __str__(self):
+        """One line: λ, m and the method, or the bounds and the reason; the certificate
+        is ``str(result.certificate)`` (``rlct compute --certificate``)."""
         if self.exact:
-            head = f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
-        else:
-            head = (f"{self._bounds()} (not exact, {self.method}): {self.reason}"
-                    if self.upper_bound is not None else f"undecided ({self.method}): {self.reason}")
-        if self.certificate is not None:
-            return head + "\n" + str(self.certificate)
-        return head
+            return f"λ = {self.lambda_}, m = {self.multiplicity} (exact, {self.method})"
+        reason = " ".join(str(self.reason).split())
+        if self.upper_bound is not None:
+            return f"{self._bounds()} (not exact, {self.method}): {reason}"
+        return f"undecided ({self.method}): {reason}"
 
     def _repr_latex_(self):
+        return self.to_latex()
+
+    def _repr_html_(self):
+        return self.to_html()
+
+    def to_latex(self) -> str:
+        r"""One line of LaTeX: ``$\lambda = \frac{3}{4},\ m = 1$ (exact, newton)`` or the bounds."""
         if self.exact:
             return (rf"$\lambda = {latex_fraction(self.lambda_)},\ m = {self.multiplicity}$"
                     rf" (exact, {self.method})")
@@ -263,7 +274,8 @@ class RLCT:
             return rf"${lo}\lambda \le {latex_fraction(self.upper_bound)}$ (not exact, {self.method})"
         return rf"undecided ({self.method})"
 
-    def _repr_html_(self):
+    def to_html(self) -> str:
+        """One line of HTML: λ in bold, the method in italics (the reason when not exact)."""
         if self.exact:
             return (f"<b>λ = {self.lambda_}</b>, m = {self.multiplicity} "
                     f"<i>(exact, {self.method})</i>")
@@ -275,7 +287,8 @@ class RLCT:
         """The result back from :meth:`to_dict` (the certificate and polynomial stay text; ``seconds``,
         ``point`` and ``tau`` are restored).
 
-        >>> r = RLCT(Fraction(3, 4), 1, True, "newton", Fraction(3, 4), 1)
+        >>> r = RLCT(lambda_=Fraction(3, 4), multiplicity=1, exact=True, method="newton",
+        ...          upper_bound=Fraction(3, 4), upper_bound_multiplicity=1)
         >>> RLCT.from_dict(r.to_dict()) == r
         True
         """
@@ -290,8 +303,10 @@ class RLCT:
                    point=tuple(map(Fraction, d["point"])) if d.get("point") is not None else None,
                    tau=tuple(map(Fraction, d["tau"])) if d.get("tau") is not None else None)
 
-    def to_dict(self) -> dict:
-        """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``)."""
+    def to_dict(self, certificate: bool = True) -> dict:
+        """A JSON-friendly dictionary (fractions as strings such as ``"3/4"``); the
+        certificate's dictionary only with ``certificate=True`` (else None)."""
+        cert = self.certificate.to_dict() if certificate and hasattr(self.certificate, "to_dict") else None
         return {
             "lambda": str(self.lambda_) if self.lambda_ is not None else None,
             "m": self.multiplicity,
@@ -302,7 +317,7 @@ class RLCT:
             "lower_bound": str(self.lower_bound) if self.lower_bound is not None else None,
             "reason": self.reason,
             "polynomial": str(self.polynomial) if self.polynomial is not None else None,
-            "certificate": self.certificate.to_dict() if hasattr(self.certificate, "to_dict") else None,
+            "certificate": cert,
             "seconds": self.seconds,
             "point": [str(x) for x in self.point] if self.point is not None else None,
             "tau": [str(x) for x in self.tau] if self.tau is not None else None,
@@ -315,10 +330,6 @@ def parse_json(text: str, what: str):
     >>> parse_json('{"rows": []}', "a table")
     {'rows': []}
     """
-    import json
-
-    from .errors import InputError
-
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:

@@ -1,7 +1,7 @@
 """Blow-ups for Newton-degenerate K (issue: degenerate K).
 
 Expected values come from the literature, cited beside them: the known table
-(../shared/known_rlcts.toml, via conftest), Aoyagi & Watanabe (2005) for reduced
+(tests/data/known_rlcts.toml, via conftest), Aoyagi & Watanabe (2005) for reduced
 rank regression, Watanabe (2001) / Aoyagi for the tanh network 1-H-1 learning
 zero, Lin (2011) Remark 4.19.
 """
@@ -131,7 +131,7 @@ def test_subspace_centres_need_homogeneity():
     from fractions import Fraction as F
 
     from rlct.polynomial import as_polynomial
-    from rlct.resolution.blowup import _Prob, _subspace_centres
+    from rlct.resolution.blowup.problems import Prob as _Prob, subspace_centres as _subspace_centres
 
     V = ("a1", "a2", "b1", "b2")
     tanh2 = _Prob(tuple(as_polynomial(g, V) for g in tanh_ideal(2)), "ideal", (F(0),) * 4, None)
@@ -238,7 +238,7 @@ def test_lower_bound_without_generators_is_one_over_the_order():
 def test_bounds_that_meet_decide(monkeypatch):
     # when the sub-ideal's (λ, m) equals the charts' upper bound and its multiplicity, (λ, m) is
     # squeezed: λ_J ≤ λ ≤ ub, and at equality m ≤ m_J and m ≥ the bound's multiplicity
-    import rlct.resolution.blowup as B
+    import rlct.resolution.blowup.engine as B
 
     first = blowup_resolution(ideal=tanh_ideal(4), seconds=1)
     assert not first.exact

@@ -1,5 +1,5 @@
 """rlct.known: the closed-form catalogue against the literature, the team table
-(../shared/known_rlcts.toml), hand-derived rules and the exact engine.
+(tests/data/known_rlcts.toml), hand-derived rules and the exact engine.
 
 Every expected value carries its source beside it.
 """
@@ -103,7 +103,7 @@ RRR_ROWS = TABLE["rrr"][0]["values"]
 
 @pytest.mark.parametrize("row", RRR_ROWS, ids=lambda r: "rrr-" + "-".join(map(str, r[:4])))
 def test_rrr_table(row):
-    # ../shared/known_rlcts.toml [[rrr]] (Aoyagi & Watanabe 2005)
+    # tests/data/known_rlcts.toml [[rrr]] (Aoyagi & Watanabe 2005)
     M, N, H, r, lam, m = row
     assert pair(known.reduced_rank_regression(M, N, H, r)) == (F(lam), m)
 
@@ -186,7 +186,7 @@ DLN_ROWS = TABLE["dln"][0]["values"]
 
 @pytest.mark.parametrize("row", DLN_ROWS, ids=lambda r: "dln-" + "-".join(map(str, r[0])) + f"-r{r[1]}")
 def test_dln_table(row):
-    # ../shared/known_rlcts.toml [[dln]] (Aoyagi 2024 as coded in validating_lambdahat)
+    # tests/data/known_rlcts.toml [[dln]] (Aoyagi 2024 as coded in validating_lambdahat)
     widths, r, lam, m = row
     assert pair(known.deep_linear_network(widths, r)) == (F(lam), m)
 
@@ -259,7 +259,7 @@ def _dln_ideal(widths):
 
 def test_dln_sigma_search_is_unique_and_a_prefix():
     # the set Σ of Aoyagi (2024) exists and is unique; brute force over all subsets
-    from rlct.known import _dln_sigma
+    from rlct.known.formulas import _dln_sigma
     for Ms in itertools.product(range(0, 5), repeat=4):
         found = []
         for size in range(1, 5):
@@ -282,7 +282,7 @@ TANH_ROWS = TABLE["tanh"][0]["values"]
 
 @pytest.mark.parametrize("row", TANH_ROWS, ids=lambda r: f"tanh-H{r[0]}")
 def test_tanh_table(row):
-    # ../shared/known_rlcts.toml [[tanh]]; references.md: H = 1: 1/2, 2: 2/3, 3: 5/6, 4: 1, 9: 3/2
+    # tests/data/known_rlcts.toml [[tanh]]; Aoyagi 2010 and Watanabe 2001: H = 1: 1/2, 2: 2/3, 3: 5/6, 4: 1, 9: 3/2
     H, lam, m = row
     assert pair(known.tanh_network(H)) == (F(lam), m)
 
@@ -313,7 +313,7 @@ def test_tanh_small_h_agree_with_engine():
     ([[0, 1, 1], [1, 0, 1], [1, 1, 2]], F(9, 2)),                       # rank 2, zeros at (0,0),(1,1)
 ])
 def test_lin_mixture_strata(q, lam):
-    # Lin 2011 Thm 4.23: learning coefficients 5/2, 7/2, 4, 9/2, all with m = 1 (references.md)
+    # Lin 2011 Thm 4.23: learning coefficients 5/2, 7/2, 4, 9/2, all with m = 1
     r = known.lin_mixture_3x3(q)
     assert pair(r) == (lam, 1)
     assert r.certificate.check()
@@ -560,7 +560,8 @@ def test_certificate_shows_evaluated_inequalities():
 
 def test_certificate_check_catches_a_false_hypothesis():
     from rlct.known import Condition, FormulaCertificate
-    c = FormulaCertificate("x", "src", "λ = 1", "case", {"M": 1}, [Condition("M+H < N+r", 5, "<", 3)], F(1), 1)
+    c = FormulaCertificate(name="x", source="src", formula="λ = 1", case="case", parameters={"M": 1},
+                           conditions=[Condition("M+H < N+r", 5, "<", 3)], lambda_=F(1), multiplicity=1)
     with pytest.raises(ValueError, match="M\\+H < N\\+r"):
         c.check()
 

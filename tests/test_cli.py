@@ -132,9 +132,9 @@ def test_help_documents_every_command(capsys):
 
 
 def test_demo_quick(capsys):
-    # the README's first command; values from ../shared/known_rlcts.toml (cusp 5/12, Lin 4.19 3/4)
+    # the README's first command; cusp 5/12 (Lin 2011, Ex. 4.16), (w1+w2)² + w2⁴ 3/4 (Lin 2011, Remark 4.19)
     assert main(["demo", "--quick"]) == 0
     out = capsys.readouterr().out
     cusp = next(line for line in out.splitlines() if line.startswith("cusp"))
-    lin = next(line for line in out.splitlines() if line.startswith("Lin's Remark 4.19"))
+    lin = next(line for line in out.splitlines() if line.startswith("Lin Rem 4.19"))
     assert "5/12" in cusp.split() and "3/4" in lin.split() and "≤" not in out.split("method:")[0]

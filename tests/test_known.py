@@ -1,4 +1,4 @@
-"""Every row of the known-RLCT table (../shared/known_rlcts.toml; sources cited there).
+"""Every row of the known-RLCT table (tests/data/known_rlcts.toml; sources cited there).
 
 Rows the Newton method is entitled to decide must come back exact with the table's
 (λ, m); rows marked ``newton_degenerate`` must come back not exact from

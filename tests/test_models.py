@@ -1,5 +1,5 @@
 """rlct.models: K from models checked against independent computations, and the exact
-engine against the closed forms of the literature (values from ../shared/known_rlcts.toml)."""
+engine against the closed forms of the literature (values from tests/data/known_rlcts.toml)."""
 
 from fractions import Fraction
 import pickle

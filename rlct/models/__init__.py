@@ -17,6 +17,7 @@ RLCT(λ=2/3, m=1, exact, method='blowup')
 from __future__ import annotations
 
 import ast
+import difflib
 
 from ..errors import InputError
 from .base import ModelLoss, Data, Model
@@ -43,6 +44,10 @@ def from_spec(spec: str) -> Model:
 
     >>> from_spec("TwoLayerNetwork(H=3, activation='tanh')")
     TwoLayerNetwork(H=3, activation='tanh')
+    >>> from_spec("TwoLayerNet(H=2)")
+    Traceback (most recent call last):
+    ...
+    rlct.errors.InputError: unknown model 'TwoLayerNet' in 'TwoLayerNet(H=2)': did you mean TwoLayerNetwork? known models: ...
     >>> from_spec("os.system('ls')")
     Traceback (most recent call last):
     ...
@@ -58,7 +63,11 @@ def from_spec(spec: str) -> Model:
 
     def build(node):
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in MODELS:
+            if isinstance(node.func, ast.Name) and node.func.id not in MODELS:
+                close = difflib.get_close_matches(node.func.id, MODELS, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise InputError(f"unknown model {node.func.id!r} in {spec.strip()!r}: {hint}known models: {known}")
+            if not isinstance(node.func, ast.Name):
                 raise InputError(f"model spec must be a call such as ReducedRankRegression(M=3, N=3, H=2, r=0); "
                                  f"known models: {known}")
             args = [build(a) for a in node.args]

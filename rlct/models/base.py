@@ -15,14 +15,18 @@ true set, where the local RLCT is taken), its data distribution, and gives
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import InputError
-from ..polynomial import Polynomial, as_fraction
+from ..polynomial import Polynomial, as_fraction, fmpq
+from .inputs import Discrete, Gaussian, Uniform
 
 __all__ = ["Model", "Data", "ModelLoss", "PolynomialRegression"]
 
@@ -80,8 +84,6 @@ def quadrature(dist, nodes: int = 160):
     >>> round(float((w * x**2).sum()), 12)
     1.0
     """
-    from .inputs import Discrete, Gaussian, Uniform
-
     if isinstance(dist, Gaussian):
         x, w = np.polynomial.hermite_e.hermegauss(nodes)
         return float(dist.mean) + np.sqrt(float(dist.var)) * x, w / np.sqrt(2 * np.pi)
@@ -94,7 +96,7 @@ def quadrature(dist, nodes: int = 160):
     raise InputError(f"no quadrature rule for {dist!r}")
 
 
-def _point(true, parameters, what="true parameter") -> tuple:
+def as_point(true, parameters, what="true parameter") -> tuple:
     """The true parameter as a tuple of Fractions, from a sequence or a mapping."""
     if true is None:
         return tuple(Fraction(0) for _ in parameters)
@@ -113,7 +115,7 @@ def _point(true, parameters, what="true parameter") -> tuple:
     return tuple(as_fraction(v, f"{what} {p}") for v, p in zip(true, parameters))
 
 
-def _regression_data(data):
+def regression_data(data):
     """(X, Y) as 2-D float arrays from a Data set of a regression model, or a clear error."""
     if not isinstance(data, Data) or data.x is None:
         raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
@@ -124,8 +126,34 @@ def _regression_data(data):
     return X, Y
 
 
+def _frozen(value):
+    """A hashable stand-in for a constructor argument (for model equality)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted(((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, tuple(value.ravel().tolist()))
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
 class Model:
     """Base class: subclasses set ``parameters``, ``true_parameter`` and implement the methods.
+
+    Models are immutable once built, and equal (with equal hashes) when they are of the
+    same class built from equal arguments:
+
+    >>> from rlct.models import ReducedRankRegression
+    >>> ReducedRankRegression(2, 2, 1) == ReducedRankRegression(M=2, N=2, H=1, r=0)
+    True
+    >>> ReducedRankRegression(2, 2, 1).prior = "a1"
+    Traceback (most recent call last):
+    ...
+    AttributeError: ReducedRankRegression is immutable: build a new model instead of setting 'prior'
 
     Attributes
     ----------
@@ -144,8 +172,37 @@ class Model:
     true_parameter: tuple = ()
     domain = None
     prior = None
-    bounds: dict = {}
     kl_note: str = "K is exact"
+    _bounds: tuple = ()  # (name, (low, high)) pairs; read through :attr:`bounds`
+
+    @property
+    def bounds(self) -> Mapping:
+        """Parameter name → (low, high) (read-only; empty when every parameter is unbounded)."""
+        return MappingProxyType(dict(self._bounds))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _freezing(init)
+
+    def __setattr__(self, name, value):
+        if "_spec" in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is immutable: build a new model instead of setting {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if "_spec" in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+        object.__delattr__(self, name)
+
+    def __eq__(self, other):
+        if type(self) is not type(other):
+            return NotImplemented
+        return self.__dict__.get("_spec", id(self)) == other.__dict__.get("_spec", id(other))
+
+    def __hash__(self):
+        return hash((type(self).__qualname__, self.__dict__.get("_spec", id(self))))
 
     @property
     def d(self) -> int:
@@ -198,13 +255,32 @@ class Model:
         return int(n)
 
 
+def _freezing(init):
+    """Wrap a model's ``__init__``: record its arguments (for equality) and freeze the
+    model when the outermost constructor returns."""
+    sig = inspect.signature(init)
+
+    @functools.wraps(init)
+    def wrapped(self, *args, **kwargs):
+        outer = "_building" not in self.__dict__
+        if outer:
+            object.__setattr__(self, "_building", True)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            if outer:
+                object.__delattr__(self, "_building")
+        if outer:
+            bound = sig.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            object.__setattr__(self, "_spec", _frozen(dict(list(bound.arguments.items())[1:])))
+
+    return wrapped
+
+
 # --------------------------------------------------------------------------------------
 # Polynomial regression: y = f(x, w) + N(0, σ²), f polynomial in w and in x
 # --------------------------------------------------------------------------------------
-
-def _monomial(exp: tuple, variables: tuple) -> Polynomial:
-    return Polynomial({tuple(exp): 1}, variables)
-
 
 def _ldl_generators(coeffs: list, gram: list) -> list:
     """Generators h_k with Σ_{α,β} d_α d_β G_{αβ} = Σ_k D_k h_k², D_k > 0 (exact LDLᵀ of a PSD G).
@@ -250,7 +326,7 @@ class PolynomialRegression(Model):
         self.inputs = tuple(inputs)
         self.input_distributions = tuple(input_dists)
         self._outputs = [dict(o) for o in outputs]
-        self.true_parameter = _point(true, self.parameters)
+        self.true_parameter = as_point(true, self.parameters)
         self.noise = as_fraction(noise, "noise")
         if self.noise <= 0:
             raise InputError(f"noise must be a positive standard deviation, got {self.noise}")
@@ -282,8 +358,6 @@ class PolynomialRegression(Model):
 
     def _quadratic(self, coeff_maps, moment, scale=Fraction(1)) -> Polynomial:
         """Σ_o Σ_{α,β} c_α c_β moment(α+β) as a Polynomial in the parameters (accumulated in flint)."""
-        from ..polynomial import _fmpq
-
         total = Polynomial({}, self.parameters).flint
         for cm in coeff_maps:
             alphas = list(cm)
@@ -291,12 +365,12 @@ class PolynomialRegression(Model):
             for i, a in enumerate(alphas):
                 sq = moment(tuple(2 * x for x in a))
                 if sq:
-                    total += fl[a] * fl[a] * _fmpq(sq)
+                    total += fl[a] * fl[a] * fmpq(sq)
                 for b in alphas[i + 1:]:
                     m = moment(tuple(x + y for x, y in zip(a, b)))
                     if m:
-                        total += fl[a] * fl[b] * _fmpq(2 * m)
-        return Polynomial._from_flint(total * _fmpq(scale), self.parameters)
+                        total += fl[a] * fl[b] * fmpq(2 * m)
+        return Polynomial.from_flint(total * fmpq(scale), self.parameters)
 
     def kl(self) -> Polynomial:
         """K(w) = E_x[‖f(x, w) − f(x, w0)‖²] / (2σ²), exactly.
@@ -355,7 +429,7 @@ class PolynomialRegression(Model):
         exactly to fractions), so evaluating it costs the same for any n. The
         constant log(2πσ²)/2 of the negative log-likelihood is left out.
         """
-        X, Y = _regression_data(data)
+        X, Y = regression_data(data)
         if X.shape[1] != len(self.inputs) or Y.shape[1] != len(self._outputs):
             raise InputError(f"data has {X.shape[1]} inputs and {Y.shape[1]} outputs; the model has "
                              f"{len(self.inputs)} and {len(self._outputs)}")

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
+from math import factorial, sqrt
 from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .. import known
 from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial
-from .base import Data, ModelLoss, PolynomialRegression, _point, _regression_data, quadrature
+from .base import Data, ModelLoss, PolynomialRegression, as_point, regression_data, quadrature
 from .inputs import Discrete, Gaussian, as_distribution
 
 __all__ = ["TwoLayerNetwork", "ACTIVATIONS", "taylor_coefficients"]
@@ -142,7 +144,7 @@ class TwoLayerNetwork(PolynomialRegression):
             raise InputError(f"H must be a positive integer, got {H!r}")
         self.H = H
         params = tuple(f"a{h + 1}" for h in range(H)) + tuple(f"b{h + 1}" for h in range(H))
-        w0 = _point(None if (true is None or (not isinstance(true, (list, tuple, dict)) and true == 0)) else true,
+        w0 = as_point(None if (true is None or (not isinstance(true, (list, tuple, dict)) and true == 0)) else true,
                     params)
         if isinstance(activation, str) and activation.strip().lower() in ACTIVATIONS:
             name = activation.strip().lower()
@@ -249,7 +251,7 @@ class TwoLayerNetwork(PolynomialRegression):
         >>> L.value(np.zeros((3, 2))).shape, L.gradient(np.zeros((3, 2))).shape
         ((3,), (3, 2))
         """
-        X, Y = _regression_data(data)
+        X, Y = regression_data(data)
         if X.shape[1] != 1 or Y.shape[1] != 1:
             raise InputError(f"data must have one input and one output column, got {X.shape[1]} and {Y.shape[1]}")
         x, y = X[:, 0], Y[:, 0]
@@ -300,8 +302,6 @@ class TwoLayerNetwork(PolynomialRegression):
         >>> bool(abs(h[0]) < 1e-12 and abs(h[2]) < 1e-12 and h[1] > 0)   # tanh is odd
         True
         """
-        from math import factorial, sqrt
-
         from numpy.polynomial import hermite_e
 
         x, wq = quadrature(Gaussian(), nodes)
@@ -338,8 +338,6 @@ class TwoLayerNetwork(PolynomialRegression):
 
     def known(self):
         if self.activation == "tanh" and not any(self.true_parameter):
-            from .. import known
-
             return known.tanh_network(self.H)
         return None
 

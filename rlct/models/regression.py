@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from math import prod
 from typing import Mapping, Sequence
 
-from ..errors import InputError
+from .. import known
+from ..errors import InputError, Undecided
 from ..polynomial import Polynomial, as_polynomial, natural_key
-from .base import PolynomialRegression
-from .inputs import as_distribution
+from .base import ModelLoss, PolynomialRegression
+from .inputs import Gaussian, as_distribution
 
 __all__ = ["Regression", "ReducedRankRegression", "DeepLinearNetwork"]
 
@@ -168,7 +170,6 @@ class ReducedRankRegression(PolynomialRegression):
                     outputs, true, noise)
 
     def known(self):
-        from .. import known
 
         return known.reduced_rank_regression(self.M, self.N, self.H, self.r)
 
@@ -219,7 +220,7 @@ class DeepLinearNetwork(PolynomialRegression):
             W = mats[l]
             prod = [[sum((gens[W[i][k]] * prod[k][j] for k in range(1, len(prod))), gens[W[i][0]] * prod[0][j])
                      for j in range(widths[0])] for i in range(widths[l + 1])]
-        prod = [[Polynomial._from_flint(p, params) for p in row] for row in prod]
+        prod = [[Polynomial.from_flint(p, params) for p in row] for row in prod]
         outputs = []
         for i in range(widths[-1]):
             outputs.append({tuple(int(k == j) for k in range(widths[0])): prod[i][j] for j in range(widths[0])})
@@ -234,9 +235,6 @@ class DeepLinearNetwork(PolynomialRegression):
     MAX_TERMS = 3_000_000
 
     def _size_guard(self, what):
-        from math import prod
-
-        from ..errors import Undecided
 
         paths = prod(self.widths[1:-1])
         estimate = self.widths[0] * self.widths[-1] * paths * (paths + 1) // 2
@@ -256,9 +254,6 @@ class DeepLinearNetwork(PolynomialRegression):
     def population_loss(self):
         """K(w) = ‖W_L⋯W_1 − W0‖²_F/(2σ²) evaluated by matrix products (standard Gaussian inputs),
         for the numeric side when the expanded polynomial would be large; None otherwise."""
-        from math import prod
-
-        from .inputs import Gaussian
 
         paths = prod(self.widths[1:-1])
         if paths * paths * self.widths[0] * self.widths[-1] < 20_000 or any(
@@ -300,12 +295,10 @@ class DeepLinearNetwork(PolynomialRegression):
                 G = Ms[l].transpose(0, 2, 1) @ G
             return np.concatenate(grads[::-1], axis=1)
 
-        from .base import ModelLoss
 
         return ModelLoss(self.parameters, 0, value, gradient, f"population K of {self!r} by matrix products")
 
     def known(self):
-        from .. import known
 
         return known.deep_linear_network(self.widths, self.r)
 

@@ -5,10 +5,10 @@
 Fraction(1, 1)
 """
 
-from .nondegeneracy import FaceCheck, NondegeneracyReport, check_face, nondegeneracy
+from .nondegeneracy import FaceCheck, NewtonDecision, NondegeneracyReport, check_face, newton_decision, nondegeneracy
 from .polyhedron import Distance, DistanceCertificate, Face, Facet, NewtonPolyhedron
 
 __all__ = [
     "NewtonPolyhedron", "Face", "Facet", "Distance", "DistanceCertificate",
-    "nondegeneracy", "check_face", "FaceCheck", "NondegeneracyReport",
+    "nondegeneracy", "check_face", "FaceCheck", "NondegeneracyReport", "newton_decision", "NewtonDecision",
 ]

@@ -18,13 +18,17 @@ positive (a domain such as an orthant).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from fractions import Fraction
 import itertools
 import math
 import time
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Sequence
 
+import flint
+
+from .. import real
+from ..domain import can_be_negative, parse_ideal, positive_on_region, sum_of_squares
 from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial
 from .polyhedron import Face, NewtonPolyhedron
@@ -75,17 +79,6 @@ class FaceCheck:
         return s
 
 
-def _positive_on_region(exp, c, signs) -> bool:
-    """Is the term ``c w^exp`` positive at every point of the region?"""
-    if c <= 0:
-        return False
-    return all(e % 2 == 0 or s > 0 for e, s in zip(exp, signs))
-
-
-def _can_be_negative(exp, c, signs) -> bool:
-    return c < 0 or any(e % 2 == 1 and s == 0 for e, s in zip(exp, signs))
-
-
 def _binomial_has_zero(p: Polynomial, signs) -> bool:
     """Does ``c1 w^α + c2 w^β`` vanish somewhere on the region?"""
     (a, c1), (b, c2) = p.terms.items()
@@ -130,8 +123,6 @@ def _is_psd(A) -> bool:
 
 def _kernel(A):
     """A basis of the kernel of a rational matrix (columns as lists), exactly."""
-    import flint
-
     d = len(A)
     M = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in row] for row in A])
     R, rk = M.rref()
@@ -169,49 +160,6 @@ def _quadratic_check(p: Polynomial, mode: str):
         if all(w):
             return DEGENERATE, tuple(str(x) for x in w), f"the quadratic form {p} vanishes on its kernel, which meets the torus"
     return None  # pragma: no cover - a combination always exists
-
-
-def _z3_expr(p: Polynomial, xs):
-    import z3
-
-    total = None
-    for exp, c in p.terms.items():
-        term = z3.RealVal(f"{c.numerator}/{c.denominator}") if c.denominator != 1 else z3.RealVal(c.numerator)
-        for x, e in zip(xs, exp):
-            for _ in range(e):
-                term = term * x
-        total = term if total is None else total + term
-    return total if total is not None else z3.RealVal(0)
-
-
-def _z3_value(v) -> str:
-    import z3
-
-    if z3.is_rational_value(v):
-        return str(Fraction(v.numerator_as_long(), v.denominator_as_long()))
-    if z3.is_algebraic_value(v):
-        return "≈" + v.approx(12).as_decimal(12).rstrip("?")
-    return str(v)
-
-
-def _z3_solve(constraints_builder, nvars, signs, timeout_ms):
-    """Return ('sat', witness) | ('unsat', None) | ('unknown', reason)."""
-    import z3
-
-    xs = [z3.Real(f"x{i}") for i in range(nvars)]
-    s = z3.SolverFor("QF_NRA")
-    s.set("timeout", max(1, int(timeout_ms)))
-    for x, sg in zip(xs, signs):
-        s.add(x > 0 if sg > 0 else x != 0)
-    for c in constraints_builder(xs):
-        s.add(c)
-    r = s.check()
-    if r == z3.sat:
-        m = s.model()
-        return "sat", tuple(_z3_value(m.eval(x, model_completion=True)) for x in xs)
-    if r == z3.unsat:
-        return "unsat", None
-    return "unknown", s.reason_unknown()
 
 
 def _sign_point_zero(polys, signs, max_vars: int = 14):
@@ -286,10 +234,10 @@ def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Po
     for g in polys:
         if len(g) == 1:
             return done(NONDEGENERATE, "monomial", reason=f"{g} is a monomial: never zero on the torus")
-        if all(_positive_on_region(e, c, signs) for e, c in g.terms.items()):
+        if all(positive_on_region(e, c, signs) for e, c in g.terms.items()):
             return done(NONDEGENERATE, "positive terms", reason=f"every term of {g} is positive on the region")
     if mode == "nonnegative" and len(p) == 2:
-        if any(_can_be_negative(e, c, signs) for e, c in p.terms.items()):
+        if any(can_be_negative(e, c, signs) for e, c in p.terms.items()):
             return done(NEGATIVE, "binomial", reason=f"the binomial {p} takes negative values on the region")
         return done(NONDEGENERATE, "binomial", reason=f"{p} is a sum of two positive monomials")  # pragma: no cover
     if mode == "singular" and len(p) == 2:
@@ -306,17 +254,17 @@ def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Po
         hit = _sign_point_zero(polys, signs)
         if hit is not None:
             if mode == "nonnegative":
-                st, inf = _z3_solve(lambda xs: [_z3_expr(p, xs) < 0], d, signs, min(ms, 1000))
+                st, inf = real.torus_solve(lambda xs: [real.z3_expr(p, xs) < 0], d, signs, min(ms, 1000))
                 if st == "sat":
                     return done(NEGATIVE, "z3", inf, reason=f"{p} < 0 at a point of the region")
             return done(DEGENERATE, "sign points", hit, reason="vanishes at a point with coordinates ±1")
     if mode == "nonnegative":
-        status, info = _z3_solve(lambda xs: [_z3_expr(p, xs) <= 0], d, signs, ms)
+        status, info = real.torus_solve(lambda xs: [real.z3_expr(p, xs) <= 0], d, signs, ms)
         if status == "unsat":
             return done(NONDEGENERATE, "z3", reason=f"{p} > 0 on the region")
         if status == "unknown":
             return done(UNDECIDED, "z3", reason=f"z3 could not decide ({info}) within {timeout} s")
-        status2, info2 = _z3_solve(lambda xs: [_z3_expr(p, xs) < 0], d, signs, ms)
+        status2, info2 = real.torus_solve(lambda xs: [real.z3_expr(p, xs) < 0], d, signs, ms)
         if status2 == "sat":
             return done(NEGATIVE, "z3", info2, reason=f"{p} < 0 at a point of the region")
         if status2 == "unknown":
@@ -326,7 +274,7 @@ def check_face(face: Face, *, mode: str = "nonnegative", generators: Sequence[Po
         parts = [p] + [p.derivative(i) for i in range(d)]
     else:
         parts = list(polys)
-    status, info = _z3_solve(lambda xs: [_z3_expr(g, xs) == 0 for g in parts], d, signs, ms)
+    status, info = real.torus_solve(lambda xs: [real.z3_expr(g, xs) == 0 for g in parts], d, signs, ms)
     if status == "unsat":
         what = "a singular point" if mode == "singular" else "a common zero"
         return done(NONDEGENERATE, "z3", reason=f"no {what} on the region")
@@ -421,7 +369,7 @@ def run_checks(P: NewtonPolyhedron, *, mode="nonnegative", generators=None, sign
         if stop_early and c.status in (NEGATIVE, DEGENERATE):
             return NondegeneracyReport(tuple(checks), False, "stopped at the first degenerate face (the principal face)")
     try:
-        faces = P._compact_faces(deadline=start + budget)
+        faces = P.faces_until(start + budget)
     except TimeoutError:
         return NondegeneracyReport(tuple(checks), False,
                                    f"time budget of {budget} s exhausted while enumerating the compact faces")
@@ -489,8 +437,8 @@ def nondegeneracy(f=None, *, ideal=None, variables=None, positive=None, timeout:
     if (f is None) == (ideal is None):
         raise InputError("give exactly one of f or ideal=")
     if ideal is not None:
-        gens = _ideal_polys(ideal, variables)
-        K = sum((g * g for g in gens[1:]), gens[0] * gens[0])
+        gens = parse_ideal(ideal, variables)
+        K = sum_of_squares(gens)
         P = NewtonPolyhedron(K)
         mode = "ideal"
     else:
@@ -506,19 +454,46 @@ def nondegeneracy(f=None, *, ideal=None, variables=None, positive=None, timeout:
     return run_checks(P, mode=mode, generators=gens, signs=signs, timeout=timeout, budget=budget, stop_early=False)
 
 
-def _ideal_polys(ideal, variables=None) -> list:
-    if isinstance(ideal, (str, bytes)) or not hasattr(ideal, "__iter__"):
-        raise InputError("ideal must be a list of polynomials, e.g. ideal=['w1*w2', 'w2 - w3']")
-    items = list(ideal)
-    if not items:
-        raise InputError("ideal is empty: give at least one generator")
-    polys = [as_polynomial(g, variables, what=f"generator {i + 1}") for i, g in enumerate(items)]
-    if variables is None:
-        from ..polynomial import natural_key
+@dataclass(frozen=True, kw_only=True)
+class NewtonDecision:
+    """The Newton decision on K (or an ideal): the τ-distance and the verdict on the
+    compact faces, principal face first. ``status`` is ``"non-degenerate"`` when
+    (λ, m) = (1/t, codimension of the principal face) is proved (Lin 2011, Thm 4.15
+    and 4.18); otherwise 1/t is an upper bound only."""
 
-        allv = sorted({v for p in polys for v in p.variables}, key=natural_key)
-        polys = [p.embed(allv) for p in polys]
-    polys = [p for p in polys if not p.is_zero()]
-    if not polys:
-        raise InputError("every generator of the ideal is zero")
-    return polys
+    polyhedron: NewtonPolyhedron
+    distance: object
+    report: NondegeneracyReport
+
+    @property
+    def status(self) -> str:
+        return self.report.status
+
+    @property
+    def bound(self) -> Fraction:
+        """1/t: λ when non-degenerate, else an upper bound."""
+        return 1 / self.distance.t
+
+    @property
+    def multiplicity(self) -> int:
+        return self.distance.codimension
+
+
+def newton_decision(P: NewtonPolyhedron, tau, *, generators=None, signs=None, timeout: float,
+                    budget: float) -> NewtonDecision:
+    """Decide non-degeneracy of the Newton polyhedron ``P`` with prior ``|u|^τ``: the
+    one Newton decision of rlct (used by :func:`rlct.rlct` and the blow-up engine).
+    With ``generators`` the faces are those of the ideal (``K = Σ g²``), otherwise of
+    K itself; the principal face is examined first and a degenerate face ends it.
+
+    >>> from rlct.newton import NewtonPolyhedron
+    >>> d = newton_decision(NewtonPolyhedron("w1**2 + w2**4"), (0, 0), timeout=5, budget=5)
+    >>> d.status, d.bound, d.multiplicity
+    ('non-degenerate', Fraction(3, 4), 1)
+    """
+    D = P.distance(tau)
+    mode = "ideal" if generators is not None else "nonnegative"
+    signs = tuple(signs) if signs is not None else (0,) * P.dim
+    report = run_checks(P, mode=mode, generators=list(generators) if generators is not None else None,
+                        signs=signs, timeout=timeout, budget=budget, stop_early=True, first=(D.face,))
+    return NewtonDecision(polyhedron=P, distance=D, report=report)

@@ -13,27 +13,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from math import gcd
+import math
+import time
 from typing import Sequence
 
+import ppl
+
 from ..errors import InputError
+from ..linalg import rank
 from ..polynomial import Polynomial, as_fraction, as_polynomial
 
 __all__ = ["NewtonPolyhedron", "Face", "Facet", "Distance", "DistanceCertificate", "rank"]
-
-
-def rank(rows: Sequence[Sequence]) -> int:
-    """Exact rank of a rational matrix given by its rows.
-
-    >>> rank([[1, 1], [2, 2], [0, 1]])
-    2
-    """
-    rows = [list(map(Fraction, r)) for r in rows if any(r)]
-    if not rows:
-        return 0
-    import flint
-
-    m = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows])
-    return int(m.rank())
 
 
 @dataclass(frozen=True, order=True)
@@ -270,8 +260,6 @@ class NewtonPolyhedron:
     # -- the H- and V-descriptions ------------------------------------------------
     @cached_property
     def _ppl(self):
-        import ppl
-
         d = self.dim
         xs = [ppl.Variable(i) for i in range(d)]
         gs = ppl.Generator_System()
@@ -349,15 +337,14 @@ class NewtonPolyhedron:
         >>> [f.dimension for f in NewtonPolyhedron("w1**2 + w2**2").compact_faces]
         [1, 0, 0]
         """
-        return self._compact_faces()
+        return self.faces_until(None)
 
-    def _compact_faces(self, deadline: float | None = None) -> tuple:
+    def faces_until(self, deadline: float | None) -> tuple:
         """The compact faces; with ``deadline`` (a ``time.perf_counter()`` value),
         raise :class:`TimeoutError` once it passes (the enumeration can be large:
         2499 faces for the 12-variable ‖BA‖² with (M, N, H) = (3, 3, 2))."""
         if "_compact_faces_cache" in self.__dict__:
             return self.__dict__["_compact_faces_cache"]
-        import time
 
         facet_sets = [inc for inc in self._incidence if inc]
         seen = set(facet_sets)
@@ -557,7 +544,6 @@ class NewtonPolyhedron:
             if f.dimension == 2:
                 pts = [tuple(float(x) for x in v) for v in f.vertices]
                 cx = [sum(p[i] for p in pts) / len(pts) for i in range(3)]
-                import math
 
                 # order the polygon's vertices around its centre
                 n = [float(a) for a in f.facets[0].normal]

@@ -37,13 +37,15 @@ $(w_{1} + w_{2})^{2} + w_{2}^{4}$ & $\le 1$ &  \\
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from fractions import Fraction
 import html
 import io
 import re
-from dataclasses import dataclass
-from fractions import Fraction
+import textwrap
 
 from ..errors import InputError
+from ..polynomial import parse_string
 from ..result import latex_fraction
 
 __all__ = ["Math", "Rich", "Bound", "FORMATS", "cell", "render", "to_text", "to_markdown", "to_latex", "to_html",
@@ -285,9 +287,8 @@ def expression_latex(expr) -> str:
             return " ".join(pieces)
         except (_Unparsed, IndexError, TypeError):
             import sympy
-            from ..polynomial import _parse_string
 
-            return sympy.latex(_parse_string(expr, "expression"))
+            return sympy.latex(parse_string(expr, "expression"))
     if hasattr(expr, "latex") and callable(expr.latex):
         return expr.latex()
     import sympy
@@ -359,16 +360,36 @@ def _pad(s: str, w: int, a: str) -> str:
 
 # -- formats -------------------------------------------------------------------------------
 
-def to_text(header, rows, align=None) -> str:
-    """An aligned plain-text table (unicode λ, ≤), two spaces between columns."""
+def to_text(header, rows, align=None, max_cell: int | None = None) -> str:
+    """An aligned plain-text table (unicode λ, ≤), two spaces between columns; with
+    ``max_cell`` a longer cell is wrapped (at spaces) onto continuation lines.
+
+    >>> print(to_text(["K", "λ"], [["w1**2 + w2**2 + w3**2", "3/2"]], max_cell=14))
+    K              λ
+    -------------  ---
+    w1**2 + w2**2  3/2
+      + w3**2
+    """
     header, rows, align = _check(header, rows, align)
     head = [cell(h, "text") for h in header]
-    body = [[cell(c, "text") for c in r] for r in rows]
-    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    body = [[_wrap(cell(c, "text"), max_cell) for c in r] for r in rows]
+    widths = [max(len(line) for x in col for line in (x if isinstance(x, list) else [x])) for col in zip(head, *body)]
     lines = ["  ".join(_pad(h, w, a) for h, w, a in zip(head, widths, align)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w, a) for c, w, a in zip(r, widths, align)).rstrip() for r in body]
+    for r in body:
+        height = max(len(c) for c in r)
+        for k in range(height):
+            lines.append("  ".join(_pad(c[k] if k < len(c) else "", w, a)
+                                   for c, w, a in zip(r, widths, align)).rstrip())
     return "\n".join(lines)
+
+
+def _wrap(text: str, width: int | None) -> list:
+    """A cell as its lines: ``[text]``, or wrapped at spaces to ``width`` (continuations indented)."""
+    if width is None or len(text) <= width:
+        return [text]
+
+    return textwrap.wrap(text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
 
 
 def to_markdown(header, rows, align=None) -> str:

@@ -22,7 +22,10 @@ from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any
 
+from ..api import rlct
 from ..errors import InputError, NotApplicable, Undecided
+from ..models import from_spec
+from ..polynomial import Polynomial
 from ..result import RLCT, latex_fraction, parse_json
 from .render import Bound, Math, Rich, expression_latex, latex_escape, markdown_escape, render
 
@@ -403,8 +406,6 @@ def _label(item) -> str:
 
 def _compute(*args, **kw):
     """``rlct.rlct(*args, **kw)`` as ``(result, None)``, or ``(None, why)`` when no theorem applies."""
-    from ..api import rlct
-
     try:
         return rlct(*args, **kw), None
     except NotApplicable as e:
@@ -453,8 +454,6 @@ def _row_from_dict(d: Mapping, kw: dict, name):
 
 
 def _model_from_spec(spec: str):
-    from ..models import from_spec
-
     return from_spec(spec)
 
 
@@ -487,8 +486,6 @@ def _known_source(obj, r: RLCT):
 
 def _row(item, kw: dict) -> Row:
     import sympy
-
-    from ..polynomial import Polynomial
 
     name = None
     if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):

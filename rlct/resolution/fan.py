@@ -25,12 +25,16 @@ True
 
 from __future__ import annotations
 
-import itertools
-import time
 from fractions import Fraction
 from functools import cached_property
+import itertools
 from math import gcd
+import math
+import time
 from typing import Iterable, Sequence
+
+import flint
+import ppl
 
 from ..errors import InputError, Undecided
 
@@ -53,8 +57,6 @@ def primitive(v: Sequence[int]) -> tuple:
 
 
 def _fmpz_mat(rows):
-    import flint
-
     return flint.fmpz_mat([list(r) for r in rows])
 
 
@@ -97,8 +99,6 @@ class Cone:
                 raise InputError(f"ray {extra[0]} is not an extreme ray of the cone")
 
     def _ppl(self):
-        import ppl
-
         xs = [ppl.Variable(i) for i in range(self.ambient_dim)]
         gs = ppl.Generator_System()
         gs.insert(ppl.point())
@@ -145,7 +145,6 @@ class Cone:
         """Coefficients of ``v`` in the rays of a full-dimensional simplicial cone."""
         if not (self.is_simplicial() and self.dimension == self.ambient_dim):
             raise InputError("coordinates are defined for full-dimensional simplicial cones")
-        import flint
 
         R = flint.fmpq_mat([[flint.fmpq(self.rays[j][i]) for j in range(self.dimension)] for i in range(self.ambient_dim)])
         x = R.solve(flint.fmpq_mat([[flint.fmpq(int(c))] for c in v]))
@@ -155,7 +154,6 @@ class Cone:
         """True when ``v`` lies in the cone (exact)."""
         if self.is_simplicial() and self.dimension == self.ambient_dim:
             return all(c >= 0 for c in self.coordinates(v))
-        import ppl
 
         xs = [ppl.Variable(i) for i in range(self.ambient_dim)]
         pt = ppl.point(sum((int(c) * x for c, x in zip(v, xs) if c), ppl.Linear_Expression(0)))
@@ -331,7 +329,6 @@ class Fan:
         if d == 2:
             if ax is None:
                 _, ax = plt.subplots()
-            import math
 
             for c in self.cones:
                 pts = [(0.0, 0.0)]
@@ -370,8 +367,6 @@ def _parallelepiped_point(rays, det: int):
     of the unit vectors generate the group ``Z^d / R Z^d`` of order ``D``, which
     is enumerated exactly in integers (numerators modulo ``D``) when small.
     """
-    import flint
-
     d = len(rays)
     R = flint.fmpz_mat([[rays[j][i] for j in range(d)] for i in range(d)])
     sdet = int(R.det())

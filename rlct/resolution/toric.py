@@ -24,18 +24,20 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..polynomial import Polynomial, format_polynomial
+from .. import real
+from ..polynomial import Polynomial, as_polynomial, format_polynomial, latex_var
+from ..problem import Problem, prepare
 from ..result import latex_fraction
 from .fan import normal_fan
 
-__all__ = ["Chart", "ToricResolution", "toric_resolution", "Stratum"]
+__all__ = ["Chart", "ToricResolution", "toric_resolution", "Stratum", "resolve"]
 
 NORMAL_CROSSING = "normal crossing"
 NOT_NORMAL_CROSSING = "not normal crossing"
 UNDECIDED = "undecided"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stratum:
     """A torus orbit ``{u_i = 0 for i in S, u_j != 0 otherwise}`` of a chart over ``w = 0``.
 
@@ -50,7 +52,7 @@ class Stratum:
     witness: tuple | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Chart:
     """One toric chart ``w = u^V`` with ``K∘w = u^a K̃(u)`` and Jacobian·prior ``u^b``.
 
@@ -133,12 +135,10 @@ class Chart:
 
 
 def _lv(name):
-    from ..polynomial import _latex_var
-
-    return _latex_var(name)
+    return latex_var(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ToricResolution:
     """A toric resolution: the smooth fan and one :class:`Chart` per maximal cone.
 
@@ -224,8 +224,6 @@ class ToricResolution:
                 zero = [i for i in range(len(us)) if S >> i & 1]
                 restricted = sympy.expand(P.as_expr().xreplace({us[i]: 0 for i in zero}))
                 if restricted not in seen:
-                    from ..polynomial import as_polynomial
-
                     poly = as_polynomial(restricted, ch.chart_variables) if restricted != 0 else Polynomial({}, ch.chart_variables)
                     seen[restricted] = _stratum_vanishes(poly, zero, ch.rays, self.signs, timeout=30.0)[0]
                 van = seen[restricted]
@@ -277,31 +275,10 @@ def _stratum_vanishes(poly: Polynomial, zero, rays, signs, timeout: float):
         return False, "monomial", None
     if all(c > 0 and all(e % 2 == 0 for e in exp) for exp, c in poly.terms.items()):
         return False, "positive terms", None
-    import z3
-
-    from ..newton.nondegeneracy import _z3_expr, _z3_value
-
-    xs = [z3.Real(f"u{i}") for i in range(d)]
-    s = z3.SolverFor("QF_NRA")
-    s.set("timeout", max(1, int(timeout * 1000)))
-    for x in xs:
-        s.add(x != 0)
-    for j, sg in enumerate(signs):
-        if sg:
-            odd = [xs[i] for i in range(d) if rays[i][j] % 2]
-            if odd:
-                prod = odd[0]
-                for x in odd[1:]:
-                    prod = prod * x
-                s.add(prod > 0)
-    s.add(_z3_expr(poly, xs) == 0)
-    r = s.check()
-    if r == z3.unsat:
-        return False, "z3", None
-    if r == z3.sat:
-        m = s.model()
-        return True, "z3", tuple(_z3_value(m.eval(xs[i], model_completion=True)) for i in live)
-    return None, "z3 (" + s.reason_unknown() + ")", None
+    found, info = real.stratum_zero(poly, rays, signs, timeout)
+    if found is None:
+        return None, f"z3 ({info})", None
+    return found, "z3", tuple(info[i] for i in live) if found else None
 
 
 def _covering_subsets(rays):
@@ -353,12 +330,13 @@ def _chart(index, rays, K: Polynomial, tau, signs, names, timeout, deadline, cac
         if van is not False:
             if rest is None:
                 rest = Polynomial({strict_terms[t][0]: strict_terms[t][1] for t in face}, names)
-            open_strata.append(Stratum(zero, rest, van, method, wit))
+            open_strata.append(Stratum(zero=zero, polynomial=rest, vanishes=van, method=method, witness=wit))
             if van:
                 status = NOT_NORMAL_CROSSING
             elif status == NORMAL_CROSSING:
                 status = UNDECIDED
-    return Chart(index, tuple(rays), K.variables, names, a, b, strict, status, tuple(open_strata))
+    return Chart(index=index, rays=tuple(rays), variables=K.variables, chart_variables=names, a=a, b=b, strict=strict,
+                 status=status, strata=tuple(open_strata))
 
 
 def toric_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
@@ -390,20 +368,27 @@ def toric_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, va
     >>> R.verify()
     True
     """
-    from ..api import _prepare
-
     start = time.perf_counter()
-    loc, P = _prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
-    Kl = loc.polynomial
-    fan0 = normal_fan(P)
+    return resolve(prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables),
+                   max_cones=max_cones, seconds=seconds, timeout=timeout, start=start)
+
+
+def resolve(problem: Problem, *, max_cones: int = 20_000, seconds: float = 120.0, timeout: float = 10.0,
+            start: float | None = None) -> ToricResolution:
+    """:func:`toric_resolution` of a prepared problem (:func:`rlct.problem.prepare`)."""
+    start = time.perf_counter() if start is None else start
+    Kl = problem.polynomial
+    fan0 = normal_fan(problem.polyhedron)
     fan = fan0.smooth(max_cones=max_cones, seconds=seconds)
     names = _chart_names(Kl.variables)
     deadline = start + seconds
     charts = []
     cache: dict = {}
     for k, cone in enumerate(sorted(fan.cones, key=lambda c: sorted(c.rays, reverse=True)), start=1):
-        charts.append(_chart(k, _order_rays(cone.rays), Kl, loc.tau, loc.signs, names, timeout, deadline, cache))
-    return ToricResolution(Kl, loc.tau, fan, tuple(charts), loc.signs, loc.coordinates, fan0)
+        charts.append(_chart(k, _order_rays(cone.rays), Kl, problem.tau, problem.signs, names, timeout, deadline,
+                             cache))
+    return ToricResolution(polynomial=Kl, tau=problem.tau, fan=fan, charts=tuple(charts), signs=problem.signs,
+                           coordinates=problem.coordinates, normal_fan=fan0)
 
 
 def _order_rays(rays):

@@ -1,19 +1,74 @@
-"""Exact real-algebraic decisions used by the blow-up engine (z3's complete
-nonlinear real arithmetic; sympy Gröbner bases for finite zero sets)."""
+"""Exact real-algebraic decisions: every z3 solver of rlct is built here.
+
+z3's nonlinear real arithmetic (``QF_NRA``, complete for the existential theory
+of the reals) decides whether polynomial systems have real solutions; sympy's
+Gröbner bases list finite zero sets. Users are the Newton non-degeneracy checks
+(:mod:`rlct.newton.nondegeneracy`), the toric charts' normal-crossing checks
+(:mod:`rlct.resolution.toric`) and the blow-up engine
+(:mod:`rlct.resolution.blowup`). z3 and sympy are imported on first use (they take
+a second to load).
+"""
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
+import itertools
+import signal
+import threading
 
-from ..newton.nondegeneracy import _z3_expr
+from .polynomial import Polynomial
 
 
-def _solver(timeout):
+def z3_expr(p: Polynomial, xs):
+    import z3
+
+    total = None
+    for exp, c in p.terms.items():
+        term = z3.RealVal(f"{c.numerator}/{c.denominator}") if c.denominator != 1 else z3.RealVal(c.numerator)
+        for x, e in zip(xs, exp):
+            for _ in range(e):
+                term = term * x
+        total = term if total is None else total + term
+    return total if total is not None else z3.RealVal(0)
+
+
+def z3_value(v) -> str:
+    import z3
+
+    if z3.is_rational_value(v):
+        return str(Fraction(v.numerator_as_long(), v.denominator_as_long()))
+    if z3.is_algebraic_value(v):
+        return "≈" + v.approx(12).as_decimal(12).rstrip("?")
+    return str(v)
+
+
+def torus_solve(constraints_builder, nvars, signs, timeout_ms):
+    """Solve ``constraints_builder(xs)`` over the region (``x_i > 0`` where
+    ``signs[i] > 0``, else ``x_i != 0``): ``('sat', witness)`` | ``('unsat', None)``
+    | ``('unknown', reason)``."""
+    import z3
+
+    xs = [z3.Real(f"x{i}") for i in range(nvars)]
+    s = _solver(ms=timeout_ms)
+    for x, sg in zip(xs, signs):
+        s.add(x > 0 if sg > 0 else x != 0)
+    for c in constraints_builder(xs):
+        s.add(c)
+    r = s.check()
+    if r == z3.sat:
+        m = s.model()
+        return "sat", tuple(z3_value(m.eval(x, model_completion=True)) for x in xs)
+    if r == z3.unsat:
+        return "unsat", None
+    return "unknown", s.reason_unknown()
+
+
+def _solver(timeout: float | None = None, *, ms: float | None = None):
+    """A z3 solver for nonlinear real arithmetic with a time limit (``timeout`` seconds or ``ms``)."""
     import z3
 
     s = z3.SolverFor("QF_NRA")
-    s.set("timeout", max(1, int(timeout * 1000)))
+    s.set("timeout", max(1, int(timeout * 1000 if ms is None else ms)))
     return s
 
 
@@ -39,9 +94,9 @@ def _pattern(d, zero, nonzero, vanish, nonvanish, timeout):
     for j in nonzero:
         s.add(xs[j] != 0)
     for f in vanish:
-        s.add(_z3_expr(f, xs) == 0)
+        s.add(z3_expr(f, xs) == 0)
     for f in nonvanish:
-        s.add(_z3_expr(f, xs) != 0)
+        s.add(z3_expr(f, xs) != 0)
     return s, xs
 
 
@@ -71,7 +126,7 @@ def jacobian_degenerate(d, *, zero=(), nonzero=(), fs=(), nonvanish=(), timeout=
         if len(minors) > 60:
             return None
     for m in minors:
-        s.add(_z3_expr(m, xs) == 0)
+        s.add(z3_expr(m, xs) == 0)
     return _check(s)
 
 
@@ -157,7 +212,7 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     for pt in out:
         if any(p(*pt) != 0 for p in polys):  # pragma: no cover - sympy would be wrong
             return None
-    if _other_zero(polys, fix_zero, sorted(out), timeout) is not False:
+    if other_zero(polys, fix_zero, sorted(out), timeout) is not False:
         return None
     return sorted(out)
 
@@ -170,8 +225,6 @@ def _within(seconds, fn):
     """``fn()``, or None when it runs past ``seconds``. sympy's Gröbner bases have no
     time limit of their own; in the main thread a real-time interval timer interrupts
     them (elsewhere, where signals cannot be used, ``fn`` runs unbounded)."""
-    import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return fn()  # pragma: no cover - worker threads
@@ -192,7 +245,7 @@ def _within(seconds, fn):
             signal.setitimer(signal.ITIMER_REAL, max(previous[0] - seconds, 1e-3))
 
 
-def _other_zero(polys, fix_zero, points, timeout):
+def other_zero(polys, fix_zero, points, timeout):
     """Is there a real common zero (with ``fix_zero`` coordinates 0) other than ``points``?"""
     import z3
 
@@ -201,3 +254,32 @@ def _other_zero(polys, fix_zero, points, timeout):
     for pt in points:
         s.add(z3.Or([xs[j] != z3.RealVal(f"{pt[j].numerator}/{pt[j].denominator}") for j in range(d)]))
     return _check(s)
+
+
+def stratum_zero(poly: Polynomial, rays, signs, timeout: float):
+    """Does ``poly`` vanish on the torus ``u_i != 0`` with the sign constraints of a
+    toric chart (``Π_{i: rays[i][j] odd} u_i > 0`` for each ``w_j >= 0``)?
+    ``(True, witness)``, ``(False, None)`` or ``(None, reason)``."""
+    import z3
+
+    d = poly.nvars
+    xs = [z3.Real(f"u{i}") for i in range(d)]
+    s = _solver(timeout)
+    for x in xs:
+        s.add(x != 0)
+    for j, sg in enumerate(signs):
+        if sg:
+            odd = [xs[i] for i in range(d) if rays[i][j] % 2]
+            if odd:
+                prod = odd[0]
+                for x in odd[1:]:
+                    prod = prod * x
+                s.add(prod > 0)
+    s.add(z3_expr(poly, xs) == 0)
+    r = s.check()
+    if r == z3.unsat:
+        return False, None
+    if r == z3.sat:
+        m = s.model()
+        return True, tuple(z3_value(m.eval(x, model_completion=True)) for x in xs)
+    return None, s.reason_unknown()

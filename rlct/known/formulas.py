@@ -1,281 +1,15 @@
-"""Closed-form learning coefficients from the literature.
-
-Each function returns an :class:`rlct.RLCT` with ``method="formula"``: λ as a
-:class:`fractions.Fraction`, the multiplicity m, and a
-:class:`FormulaCertificate` naming the theorem, the case that applied (with
-its inequalities evaluated) and the citation. λ and m are for K, in
-Watanabe's convention (``∫ e^{-nK} φ ≍ C n^{-λ} (log n)^{m-1}``).
-
-:func:`catalogue` lists what is here.
-
-Examples
---------
->>> from rlct import known
->>> [entry.name for entry in known.catalogue()][:4]
-['regular', 'normal_crossing', 'reduced_rank_regression', 'deep_linear_network']
->>> r = known.reduced_rank_regression(M=3, N=3, H=2, r=0)
->>> r
-RLCT(λ=5/2, m=1, exact, method='formula')
->>> print(r.certificate)                                     # doctest: +NORMALIZE_WHITESPACE
-reduced_rank_regression: λ = [2(H+r)(M+N) − (M−N)² − (H+r)²]/8, m = 1
-case 1, M+N+H+r even: N+r ≤ M+H (3 ≤ 5), M+r ≤ N+H (3 ≤ 5), H+r ≤ M+N (2 ≤ 6), M+N+H+r = 8 is even
-parameters: M = 3, N = 3, H = 2, r = 0
-result: λ = 5/2, m = 1
-source: Aoyagi, M. and Watanabe, S. (2005). Stochastic complexities of reduced rank regression in
-        Bayesian estimation. Neural Networks 18(7), 924-933
-"""
+"""The closed-form learning coefficients of :mod:`rlct.known` (one function per result)."""
 
 from __future__ import annotations
 
 import math
-import numbers
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, NamedTuple
 
-from .errors import InputError, NotApplicable
-from .newton.polyhedron import rank as polyhedron_rank
-from .result import RLCT, jsonable
-
-__all__ = [
-    "FormulaCertificate", "Condition", "Entry", "catalogue",
-    "regular", "normal_crossing", "reduced_rank_regression", "deep_linear_network",
-    "tanh_network", "lin_mixture_3x3", "normal_mixture",
-]
-
-# -- citations -------------------------------------------------------------------------------------
-WATANABE_2009 = ("Watanabe, S. (2009). Algebraic Geometry and Statistical Learning Theory. "
-                 "Cambridge University Press")
-LIN_2011 = ("Lin, S. (2011). Algebraic Methods for Evaluating Integrals in Bayesian Statistics. "
-            "PhD thesis, University of California, Berkeley")
-AGV = ("Arnold, V. I., Gusein-Zade, S. M. and Varchenko, A. N. (1988). Singularities of "
-       "Differentiable Maps, Vol. II. Birkhäuser")
-AOYAGI_WATANABE_2005 = ("Aoyagi, M. and Watanabe, S. (2005). Stochastic complexities of reduced rank "
-                        "regression in Bayesian estimation. Neural Networks 18(7), 924-933")
-AOYAGI_2024 = ("Aoyagi, M. (2024). Consideration on the learning efficiency of multiple-layered "
-               "neural networks with linear units. Neural Networks 172, 106132 "
-               "(preprint: SSRN 4404877, 2023)")
-WATANABE_2001 = ("Watanabe, S. (2001). Algebraic geometrical methods for hierarchical learning "
-                 "machines. Neural Networks 14(8), 1049-1060")
-AOYAGI_2010 = ("Aoyagi, M. (2010). A Bayesian learning coefficient of generalization error and "
-               "Vandermonde matrix-type singularities. Communications in Statistics - Theory and "
-               "Methods 39(15), 2667-2687")
-
-
-# -- certificates ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Condition:
-    """One hypothesis of a case, with both sides evaluated exactly.
-
-    ``op`` is one of ``"<="``, ``"<"``, ``"=="``, ``"!="``, ``">="``, ``">"``,
-    ``"even"``, ``"odd"`` (the last two test ``lhs``; ``rhs`` is unused).
-
-    >>> c = Condition("N+r ≤ M+H", 3, "<=", 5)
-    >>> str(c), c.holds()
-    ('N+r ≤ M+H (3 ≤ 5)', True)
-    """
-
-    text: str
-    lhs: Any
-    op: str
-    rhs: Any = None
-
-    _SYMBOL = {"<=": "≤", "<": "<", "==": "=", "!=": "≠", ">=": "≥", ">": ">"}
-
-    def holds(self) -> bool:
-        """Evaluate the condition exactly."""
-        a, b = self.lhs, self.rhs
-        return {"<=": lambda: a <= b, "<": lambda: a < b, "==": lambda: a == b,
-                "!=": lambda: a != b, ">=": lambda: a >= b, ">": lambda: a > b,
-                "even": lambda: a % 2 == 0, "odd": lambda: a % 2 == 1}[self.op]()
-
-    def __str__(self):
-        if self.op in ("even", "odd"):
-            return f"{self.text} = {self.lhs} is {self.op}"
-        return f"{self.text} ({self.lhs} {self._SYMBOL[self.op]} {self.rhs})"
-
-
-def _freeze(value):
-    """Lists, tuples and dicts become nested tuples, so that a certificate is hashable."""
-    if isinstance(value, dict):
-        return tuple((k, _freeze(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
-def _show(value):
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    return str(value)
-
-
-@dataclass(frozen=True)
-class FormulaCertificate:
-    """Where a closed-form (λ, m) comes from.
-
-    Attributes
-    ----------
-    name : str
-        The catalogue entry (function name).
-    source : str
-        The exact citation.
-    formula : str
-        The formula of the case that applied.
-    case : str
-        Which case of the theorem applied.
-    parameters : tuple of (str, value)
-        The inputs (``dict(certificate.parameters)`` gives a dictionary).
-    conditions : tuple of Condition
-        The hypotheses of the case, each with both sides evaluated.
-    d : int or None
-        The model's number of parameters.
-    inputs : tuple of str or None
-        Which ``parameters`` are the function's arguments (the others are derived); None: all.
-    lambda_, multiplicity : Fraction, int
-        The value read off the formula.
-    note : str
-        Anything a reader should know (for instance how the value was derived).
-
-    Examples
-    --------
-    >>> from rlct import known
-    >>> cert = known.regular(3).certificate
-    >>> cert.check(), dict(cert.parameters)
-    (True, {'d': 3})
-    >>> cert.to_dict()["lambda"]
-    '3/2'
-    """
-
-    name: str
-    source: str
-    formula: str
-    case: str
-    parameters: tuple = ()
-    conditions: tuple = ()
-    lambda_: Fraction | None = None
-    multiplicity: int | None = None
-    note: str = ""
-    d: int | None = None
-    inputs: tuple | None = None
-
-    def __post_init__(self):
-        object.__setattr__(self, "parameters", _freeze(dict(self.parameters)))
-        object.__setattr__(self, "conditions", tuple(self.conditions))
-
-    def label(self) -> str:
-        """The call that produced this result, e.g. ``tanh_network(H=3)``.
-
-        >>> from rlct import known
-        >>> known.deep_linear_network((2, 2, 2), 0).certificate.label()
-        'deep_linear_network(widths=(2, 2, 2), r=0)'
-        """
-        params = dict(self.parameters)
-        names = self.inputs if self.inputs is not None else tuple(params)
-        return f"{self.name}(" + ", ".join(f"{k}={_show(params[k])}" for k in names) + ")"
-
-    def check(self) -> bool:
-        """Re-evaluate every hypothesis of the case; raise ValueError naming one that fails."""
-        for c in self.conditions:
-            if not c.holds():
-                raise ValueError(f"{self.name}: the hypothesis {c} of case {self.case!r} does not hold")
-        return True
-
-    def __str__(self):
-        lines = [f"{self.name}: {self.formula}"]
-        conds = ", ".join(str(c) for c in self.conditions)
-        lines.append(f"case {self.case}" + (f": {conds}" if conds else ""))
-        if self.parameters:
-            lines.append("parameters: " + ", ".join(f"{k} = {_show(v)}" for k, v in self.parameters))
-        lines.append(f"result: λ = {self.lambda_}, m = {self.multiplicity}")
-        lines.append(f"source: {self.source}")
-        if self.note:
-            lines.append(f"note: {self.note}")
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict:
-        """A JSON-friendly view."""
-        return {"kind": "formula", "name": self.name, "source": self.source, "formula": self.formula,
-                "case": self.case, "parameters": {k: jsonable(v) for k, v in self.parameters},
-                "conditions": [str(c) for c in self.conditions],
-                "lambda": str(self.lambda_), "m": self.multiplicity, "note": self.note}
-
-
-def _result(lam, m, **cert) -> RLCT:
-    lam = Fraction(lam)
-    c = FormulaCertificate(lambda_=lam, multiplicity=int(m), **cert)
-    c.check()
-    return RLCT(lam, int(m), True, "formula", upper_bound=lam, upper_bound_multiplicity=int(m),
-                certificate=c)
-
-
-# -- input checks ----------------------------------------------------------------------------------
-def _integer(name: str, value, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, Fraction)) \
-            or (isinstance(value, Fraction) and value.denominator != 1):
-        kind = "a positive" if minimum == 1 else "a non-negative"
-        raise InputError(f"{name} must be {kind} integer, got {value!r}")
-    value = int(value)
-    if value < minimum:
-        kind = "positive" if minimum == 1 else "non-negative"
-        raise InputError(f"{name} must be {kind}, got {value}")
-    return value
-
-
-def _rational(name: str, value) -> Fraction:
-    if isinstance(value, bool):
-        raise InputError(f"{name} must be a rational number, got {value!r}")
-    if isinstance(value, (numbers.Rational, str)):
-        try:
-            return Fraction(value)
-        except (ValueError, ZeroDivisionError):
-            pass
-    raise InputError(f"{name} must be a rational number (int, Fraction or a string such as '1/2'), "
-                     f"got {value!r}")
-
-
-# -- the catalogue ---------------------------------------------------------------------------------
-class Entry(NamedTuple):
-    """One catalogue entry: the function's name, its citation and what it computes."""
-
-    name: str
-    citation: str
-    description: str
-
-
-def catalogue() -> list:
-    """The closed-form results in :mod:`rlct.known`, as (name, citation, one-line description).
-
-    Returns
-    -------
-    list of Entry
-        Named tuples ``(name, citation, description)``; ``getattr(rlct.known, name)``
-        is the function.
-
-    Examples
-    --------
-    >>> from rlct import known
-    >>> for e in known.catalogue()[:2]:
-    ...     print(e.name, "-", e.description)
-    regular - regular point of a d-dimensional model: (d/2, 1)
-    normal_crossing - K = Π w_j^(2k_j), prior Π |w_j|^h_j: λ = min (h_j+1)/(2k_j), m = #argmin
-    """
-    return [
-        Entry("regular", f"{WATANABE_2009}; {LIN_2011}, Cor. 4.20",
-              "regular point of a d-dimensional model: (d/2, 1)"),
-        Entry("normal_crossing", f"{LIN_2011}, Prop. 3.7; {AGV}, Lemma 7.3",
-              "K = Π w_j^(2k_j), prior Π |w_j|^h_j: λ = min (h_j+1)/(2k_j), m = #argmin"),
-        Entry("reduced_rank_regression", AOYAGI_WATANABE_2005,
-              "y = BAx + noise, A: H×M, B: N×H, true rank r: four cases"),
-        Entry("deep_linear_network", AOYAGI_2024,
-              "product of L linear layers with widths H_1..H_{L+1}, true rank r"),
-        Entry("tanh_network", f"{WATANABE_2001}; {AOYAGI_2010}",
-              "1-H-1 tanh network learning the zero function: (H+i²+i)/(4i+2), i = ⌊√H⌋"),
-        Entry("lin_mixture_3x3", f"{LIN_2011}, Thm. 4.23",
-              "mixture of two independence models on 3×3 tables, by stratum of the true table"),
-        Entry("normal_mixture", f"derived: {WATANABE_2009}; {LIN_2011}, Prop. 3.7",
-              "(1−a)N(0,1) + aN(b,1) with true N(0,1): (1/2, 2) at a = b = 0, (1/2, 1) elsewhere"),
-    ]
+from ..errors import InputError, NotApplicable
+from ..newton.polyhedron import rank as polyhedron_rank
+from ..result import RLCT
+from .certificate import (AGV, AOYAGI_2010, AOYAGI_2024, AOYAGI_WATANABE_2005, LIN_2011, WATANABE_2001,
+                          WATANABE_2009, Condition, formula_result, integer_argument, rational_argument)
 
 
 def regular(d) -> RLCT:
@@ -313,8 +47,8 @@ def regular(d) -> RLCT:
     >>> known.regular(3)
     RLCT(λ=3/2, m=1, exact, method='formula')
     """
-    d = _integer("d", d, minimum=1)
-    return _result(Fraction(d, 2), 1, name="regular", source=f"{WATANABE_2009}; {LIN_2011}, Cor. 4.20",
+    d = integer_argument("d", d, minimum=1)
+    return formula_result(Fraction(d, 2), 1, name="regular", source=f"{WATANABE_2009}; {LIN_2011}, Cor. 4.20",
                    formula="λ = d/2, m = 1", case="regular (∇²K(w0) positive definite)",
                    parameters={"d": d}, d=d)
 
@@ -363,7 +97,7 @@ def normal_crossing(k, h=None) -> RLCT:
     """
     if isinstance(k, (str, bytes)) or not hasattr(k, "__len__"):
         raise InputError(f"k must be a sequence of non-negative integers, got {k!r}")
-    k = [_integer(f"k[{j}]", v, minimum=0) for j, v in enumerate(k)]
+    k = [integer_argument(f"k[{j}]", v, minimum=0) for j, v in enumerate(k)]
     if not k:
         raise InputError("k must have at least one entry")
     if not any(k):
@@ -373,7 +107,7 @@ def normal_crossing(k, h=None) -> RLCT:
     else:
         if isinstance(h, (str, bytes)) or not hasattr(h, "__len__"):
             raise InputError(f"h must be a sequence of rationals, got {h!r}")
-        h = [_rational(f"h[{j}]", v) for j, v in enumerate(h)]
+        h = [rational_argument(f"h[{j}]", v) for j, v in enumerate(h)]
         if len(h) != len(k):
             raise InputError(f"h has {len(h)} entries but k has {len(k)}")
         for j, v in enumerate(h):
@@ -383,7 +117,7 @@ def normal_crossing(k, h=None) -> RLCT:
     lam = min(r for r, _ in ratios)
     tight = [j for r, j in ratios if r == lam]
     conds = [Condition(f"(h{j+1}+1)/(2k{j+1})", r, "==" if j in tight else ">", lam) for r, j in ratios]
-    return _result(lam, len(tight), name="normal_crossing", source=f"{LIN_2011}, Prop. 3.7; {AGV}, Lemma 7.3",
+    return formula_result(lam, len(tight), name="normal_crossing", source=f"{LIN_2011}, Prop. 3.7; {AGV}, Lemma 7.3",
                    formula="λ = min_j (h_j+1)/(2k_j), m = #{j attaining the minimum}",
                    case="normal crossing", parameters={"k": k, "h": h}, conditions=conds, d=len(k))
 
@@ -438,32 +172,32 @@ def reduced_rank_regression(M, N, H, r) -> RLCT:
     >>> known.reduced_rank_regression(M=4, N=8, H=3, r=0).certificate.case
     '2 (M+H < N+r)'
     """
-    M = _integer("M", M, minimum=1)
-    N = _integer("N", N, minimum=1)
-    H = _integer("H", H, minimum=1)
-    r = _integer("r", r, minimum=0)
+    M = integer_argument("M", M, minimum=1)
+    N = integer_argument("N", N, minimum=1)
+    H = integer_argument("H", H, minimum=1)
+    r = integer_argument("r", r, minimum=0)
     if r > min(M, N, H):
         raise InputError(f"the true rank r = {r} exceeds min(M, N, H) = {min(M, N, H)} "
                          f"(M = {M}, N = {N}, H = {H})")
     params = {"M": M, "N": N, "H": H, "r": r}
     common = dict(name="reduced_rank_regression", source=AOYAGI_WATANABE_2005, parameters=params, d=H * (M + N))
     if M + H < N + r:
-        return _result(Fraction(H * M - H * r + N * r, 2), 1, formula="λ = (HM − Hr + Nr)/2, m = 1",
+        return formula_result(Fraction(H * M - H * r + N * r, 2), 1, formula="λ = (HM − Hr + Nr)/2, m = 1",
                        case="2 (M+H < N+r)", conditions=[Condition("M+H < N+r", M + H, "<", N + r)], **common)
     if N + H < M + r:
-        return _result(Fraction(H * N - H * r + M * r, 2), 1, formula="λ = (HN − Hr + Mr)/2, m = 1",
+        return formula_result(Fraction(H * N - H * r + M * r, 2), 1, formula="λ = (HN − Hr + Mr)/2, m = 1",
                        case="3 (N+H < M+r)", conditions=[Condition("N+H < M+r", N + H, "<", M + r)], **common)
     if M + N < H + r:
-        return _result(Fraction(M * N, 2), 1, formula="λ = MN/2, m = 1",
+        return formula_result(Fraction(M * N, 2), 1, formula="λ = MN/2, m = 1",
                        case="4 (M+N < H+r)", conditions=[Condition("M+N < H+r", M + N, "<", H + r)], **common)
     conds = [Condition("N+r ≤ M+H", N + r, "<=", M + H), Condition("M+r ≤ N+H", M + r, "<=", N + H),
              Condition("H+r ≤ M+N", H + r, "<=", M + N)]
     core = 2 * (H + r) * (M + N) - (M - N) ** 2 - (H + r) ** 2
     if (M + N + H + r) % 2 == 0:
-        return _result(Fraction(core, 8), 1, formula="λ = [2(H+r)(M+N) − (M−N)² − (H+r)²]/8, m = 1",
+        return formula_result(Fraction(core, 8), 1, formula="λ = [2(H+r)(M+N) − (M−N)² − (H+r)²]/8, m = 1",
                        case="1, M+N+H+r even",
                        conditions=conds + [Condition("M+N+H+r", M + N + H + r, "even")], **common)
-    return _result(Fraction(core + 1, 8), 2, formula="λ = [2(H+r)(M+N) − (M−N)² − (H+r)² + 1]/8, m = 2",
+    return formula_result(Fraction(core + 1, 8), 2, formula="λ = [2(H+r)(M+N) − (M−N)² − (H+r)² + 1]/8, m = 2",
                    case="1, M+N+H+r odd",
                    conditions=conds + [Condition("M+N+H+r", M + N + H + r, "odd")], **common)
 
@@ -549,10 +283,10 @@ def deep_linear_network(widths, r) -> RLCT:
     """
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
         raise InputError(f"widths must be a sequence of positive integers, got {widths!r}")
-    Hs = [_integer(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths)]
+    Hs = [integer_argument(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths)]
     if len(Hs) < 2:
         raise InputError(f"widths needs at least two entries (input and output), got {len(Hs)}")
-    r = _integer("r", r, minimum=0)
+    r = integer_argument("r", r, minimum=0)
     if r > min(Hs):
         raise InputError(f"the true rank r = {r} exceeds min(widths) = {min(Hs)}")
     Ms = [h - r for h in Hs]
@@ -573,7 +307,7 @@ def deep_linear_network(widths, r) -> RLCT:
     conds.append(Condition("a ≤ ℓ", a, "<=", ell))
     params = {"widths": Hs, "r": r, "M_i = H_i - r": Ms, "Σ (1-based)": [i + 1 for i in idx],
               "ℓ": ell, "Σ_Σ M": S, "M̄": Mbar, "a": a}
-    return _result(lam, m, name="deep_linear_network", source=AOYAGI_2024, d=sum(a * b for a, b in zip(Hs, Hs[1:])),
+    return formula_result(lam, m, name="deep_linear_network", source=AOYAGI_2024, d=sum(a * b for a, b in zip(Hs, Hs[1:])),
                    formula="λ = (−r² + r(H_1+H_{L+1}))/2 + a(ℓ−a)/(4ℓ) − (ℓ(ℓ−1)/4)(Σ_Σ M/ℓ)² "
                            "+ ½ Σ_{i<j∈Σ} M_i M_j, m = a(ℓ−a) + 1",
                    case=f"ℓ = {ell}" + (" (no complement)" if not rest else ""),
@@ -622,12 +356,12 @@ def tanh_network(H) -> RLCT:
     >>> [known.tanh_network(H).pair for H in (1, 2, 3, 4)]
     [(Fraction(1, 2), 2), (Fraction(2, 3), 1), (Fraction(5, 6), 1), (Fraction(1, 1), 2)]
     """
-    H = _integer("H", H, minimum=1)
+    H = integer_argument("H", H, minimum=1)
     i = math.isqrt(H)
     square = i * i == H
     conds = [Condition("i² ≤ H", i * i, "<=", H), Condition("H < (i+1)²", H, "<", (i + 1) ** 2),
              Condition("i² = H" if square else "i² < H", i * i, "==" if square else "<", H)]
-    return _result(Fraction(H + i * i + i, 4 * i + 2), 2 if square else 1, name="tanh_network", d=2 * H,
+    return formula_result(Fraction(H + i * i + i, 4 * i + 2), 2 if square else 1, name="tanh_network", d=2 * H,
                    source=f"{WATANABE_2001}; {AOYAGI_2010}",
                    formula="λ = (H + i² + i)/(4i + 2), i = ⌊√H⌋; m = 2 if i² = H else 1",
                    case="H a perfect square" if square else "H not a perfect square",
@@ -702,7 +436,7 @@ def lin_mixture_3x3(q) -> RLCT:
         raise InputError(f"q must be a 3×3 table, got {q!r}") from None
     if len(rows) != 3 or any(len(row) != 3 for row in rows):
         raise InputError(f"q must be a 3×3 table, got {len(rows)} rows of lengths {[len(x) for x in rows]}")
-    table = [[_rational(f"q[{i}][{j}]", v) for j, v in enumerate(row)] for i, row in enumerate(rows)]
+    table = [[rational_argument(f"q[{i}][{j}]", v) for j, v in enumerate(row)] for i, row in enumerate(rows)]
     if any(v < 0 for row in table for v in row):
         raise InputError("q must have non-negative entries")
     total = sum(v for row in table for v in row)
@@ -720,19 +454,19 @@ def lin_mixture_3x3(q) -> RLCT:
     if rank == 3:
         raise NotApplicable("the true table has rank 3; the model holds only tables of rank <= 2")
     if rank == 1 and not zeros:
-        return _result(Fraction(5, 2), 1, formula="λ = 5/2, m = 1", case="rank q = 1, q > 0",
+        return formula_result(Fraction(5, 2), 1, formula="λ = 5/2, m = 1", case="rank q = 1, q > 0",
                        conditions=[Condition("rank q", rank, "==", 1), Condition("#zero cells", len(zeros), "==", 0)],
                        **common)
     if rank == 2 and not zeros:
-        return _result(Fraction(7, 2), 1, formula="λ = 7/2, m = 1", case="rank q = 2, q > 0",
+        return formula_result(Fraction(7, 2), 1, formula="λ = 7/2, m = 1", case="rank q = 2, q > 0",
                        conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 0)],
                        **common)
     if rank == 2 and len(zeros) == 1:
-        return _result(Fraction(4), 1, formula="λ = 4, m = 1", case="rank q = 2, one zero cell",
+        return formula_result(Fraction(4), 1, formula="λ = 4, m = 1", case="rank q = 2, one zero cell",
                        conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 1)],
                        **common)
     if rank == 2 and len(zeros) == 2 and zeros[0][0] != zeros[1][0] and zeros[0][1] != zeros[1][1]:
-        return _result(Fraction(9, 2), 1, formula="λ = 9/2, m = 1",
+        return formula_result(Fraction(9, 2), 1, formula="λ = 9/2, m = 1",
                        case="rank q = 2, two zero cells in different rows and columns",
                        conditions=[Condition("rank q", rank, "==", 2), Condition("#zero cells", len(zeros), "==", 2),
                                    Condition("rows of the zeros", zeros[0][0], "!=", zeros[1][0]),
@@ -790,24 +524,24 @@ def normal_mixture(point=None) -> RLCT:
     formula = "K ≍ a²(e^{b²}−1)/2 ≍ a²b² on [0,1]×[−B,B]: normal-crossing rule"
     note = "derived from the normal-crossing rule after K ≍ a²b²; not a literature table value"
     if point is None:
-        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
+        return formula_result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
                        case="global (deepest point a = b = 0)", parameters={"point": "global"},
                        note=note)
     try:
         a0, b0 = point
     except (TypeError, ValueError):
         raise InputError(f"point must be a pair (a0, b0), got {point!r}") from None
-    a0, b0 = _rational("a0", a0), _rational("b0", b0)
+    a0, b0 = rational_argument("a0", a0), rational_argument("b0", b0)
     if not 0 <= a0 <= 1:
         raise InputError(f"a0 = {a0} is outside [0, 1]")
     if a0 != 0 and b0 != 0:
         raise InputError(f"({a0}, {b0}) is not a true parameter: the true set is a = 0 or b = 0")
     params = {"point": (a0, b0)}
     if a0 == 0 and b0 == 0:
-        return _result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
+        return formula_result(Fraction(1, 2), 2, name="normal_mixture", source=src, formula=formula, d=2,
                        case="origin: both factors vanish", parameters=params, note=note,
                        conditions=[Condition("a0", a0, "==", 0), Condition("b0", b0, "==", 0)])
     which = [Condition("a0", a0, "==", 0), Condition("b0", b0, "!=", 0)] if a0 == 0 else \
         [Condition("b0", b0, "==", 0), Condition("a0", a0, "!=", 0)]
-    return _result(Fraction(1, 2), 1, name="normal_mixture", source=src, formula=formula, d=2,
+    return formula_result(Fraction(1, 2), 1, name="normal_mixture", source=src, formula=formula, d=2,
                    case="one factor vanishes", parameters=params, note=note, conditions=which)

@@ -1,0 +1,23 @@
+"""Exact linear algebra over the rationals (python-flint)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import flint
+
+__all__ = ["rank"]
+
+
+def rank(rows: Sequence[Sequence]) -> int:
+    """Exact rank of a rational matrix given by its rows.
+
+    >>> rank([[1, 1], [2, 2], [0, 1]])
+    2
+    """
+    rows = [list(map(Fraction, r)) for r in rows if any(r)]
+    if not rows:
+        return 0
+    m = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows])
+    return int(m.rank())

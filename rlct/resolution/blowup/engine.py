@@ -1,0 +1,401 @@
+"""The blow-up engine: the search over problems, and rule 8 (blow up).
+
+:class:`Engine` solves a problem (:class:`~rlct.resolution.blowup.problems.Prob`) by
+the first rule that applies (:mod:`.rules`), memoised up to a permutation of the
+variables, and otherwise
+
+8. *blows up* the origin of a local problem (the coordinates K involves): chart
+   ``i`` is ``u_j ↦ u_i u_j`` (``j ≠ i``), with Jacobian ``u_i^{n−1}``; each chart is
+   a fibre problem along ``{u_i = 0}``. When that leaves charts open, it blows up a
+   coordinate subspace instead, one along whose complement the ideal is
+   homogeneous (e.g. the b-subspace of Σ a_h b_h^{2k−1}, which is linear in a;
+   Watanabe's route for these networks), and keeps the better attempt.
+
+When the charts do not decide, a *lower bound* comes from a sub-ideal J (a subset
+of the generators: K_J ≤ K, so λ_J ≤ λ, and m ≤ m_J at equality) or from
+λ ≥ 1/ord₀(K); if it meets the charts' upper bound in λ and m, (λ, m) is decided.
+Whatever no rule decides within the budget is an *open* chart with an upper bound
+(a Newton bound at one of its points), and the result is not exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from fractions import Fraction
+
+from ... import real
+from ...newton.polyhedron import NewtonPolyhedron
+from ...errors import InputError
+from ...polynomial import Polynomial
+from ...problem import Problem, prepare
+from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
+from .problems import Prob, subspace_centres, variable
+from .rules.dominant import DominantRules
+from .rules.fibre import FibreRules
+from .rules.newton import NewtonRule
+from .rules.normalise import NormaliseRules
+
+
+class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
+    """The search: solve a problem by the first rule that applies, blow up otherwise,
+    and record every leaf as a :class:`BlowupChart`."""
+
+    def __init__(self, seconds, max_charts, max_depth, timeout):
+        self.start = time.perf_counter()
+        self.deadline = self.start + seconds
+        self.max_charts = max_charts
+        self.max_depth = max_depth
+        self.timeout = timeout
+        self.leaves: list = []
+        self.memo: dict = {}
+        self.blowups = 0
+        self.memo_hits = 0
+        self.depth = 0
+        self.out_of_budget = False
+
+    def step_timeout(self) -> float:
+        """Seconds for one exact decision (z3, a Gröbner basis): the per-step
+        ``timeout``, but no more than what is left of the budget (at least 0.1 s)."""
+        return min(self.timeout, max(0.1, self.deadline - time.perf_counter()))
+
+    def over(self) -> bool:
+        if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
+            self.out_of_budget = True
+            return True
+        return False
+
+    def leaf(self, prob: Prob, val: Value, method: str, detail: str = "") -> Value:
+        where = "at the origin" if prob.fibre is None else f"along {{{prob.variables[prob.fibre]} = 0}}"
+        self.leaves.append(BlowupChart(
+            index=len(self.leaves) + 1, steps=prob.steps, variables=prob.variables, generators=prob.gens,
+            mode=prob.mode, tau=prob.tau, where=where, status=EXACT if val.exact else OPEN,
+            lambda_=val.lam if val.exact else None, multiplicity=val.m if val.exact else None,
+            upper_bound=val.lam if val.exact else val.ub, method=method, detail=detail, auxiliary=prob.auxiliary,
+            shift=prob.shift))
+        self.depth = max(self.depth, prob.depth)
+        return val
+
+    def open(self, prob: Prob, reason: str) -> Value:
+        ub, ubm = self.quick_bound(prob)
+        return self.leaf(prob, Value(None, 0, False, ub, ubm), "open", reason)
+
+    def quick_bound(self, prob: Prob):
+        """An upper bound: the Newton bound at the origin of the chart (a point of it)."""
+        try:
+            K = prob.K
+            if K.coefficient((0,) * K.nvars):
+                return None, 1
+            D = NewtonPolyhedron(K).distance(prob.tau)
+            return 1 / D.t, D.codimension
+        except Exception:  # pragma: no cover - a bound is optional
+            return None, 1
+
+    def key(self, prob: Prob):
+        d = prob.d
+
+        def sig(j):
+            col = sorted(tuple((e[j], str(c)) for e, c in g.terms.items()) for g in prob.gens)
+            return (str(prob.tau[j]), prob.fibre == j, tuple(col))
+
+        sigs = [sig(j) for j in range(d)]
+        order = sorted(range(d), key=lambda j: sigs[j])
+        groups = [list(g) for _, g in itertools.groupby(order, key=lambda j: sigs[j])]
+        count = 1
+        for g in groups:
+            for k in range(2, len(g) + 1):
+                count *= k
+        if count > 720:
+            perms = [order]
+        else:
+            perms = [list(itertools.chain(*c)) for c in itertools.product(*[itertools.permutations(g) for g in groups])]
+        best = None
+        for perm in perms:
+            gens = tuple(sorted(tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
+                                for g in prob.gens))
+            rep = (prob.mode, tuple(prob.tau[j] for j in perm),
+                   None if prob.fibre is None else perm.index(prob.fibre), gens)
+            if best is None or repr(rep) < repr(best):
+                best = rep
+        return repr(best)
+
+    def solve(self, prob: Prob) -> Value:
+        if self.over():
+            return self.open(prob, "budget exhausted")
+        prob = self.normalise(prob)
+        if prob is None:
+            return Value.none()
+        if isinstance(prob, Value):
+            return prob
+        k = self.key(prob)
+        if k in self.memo:
+            self.memo_hits += 1
+            val, idx = self.memo[k]
+            return self.leaf(prob, val, "same as an earlier chart up to renaming variables",
+                             f"chart {idx}" if idx else "")
+        first = len(self.leaves) + 1
+        val = self.local(prob) if prob.fibre is None else self.fibre(prob)
+        self.memo[k] = (val, first if len(self.leaves) >= first else None)
+        return val
+
+    def local(self, prob: Prob) -> Value:
+        """A local problem: first with the triangular basis; when that changes the
+        generators and leaves charts open, also with the generators as given (each
+        basis suits some ideals: the triangular one tanh H = 3, the given one
+        <a1 b1 + a2 b2, a1 b1² + a2 b2²>), keeping the better attempt."""
+        tri = self.triangular(prob)
+        if tri is prob:
+            return self._local(prob)
+        start, memo_start = len(self.leaves), len(self.memo)
+        val = self._local(tri)
+        if val.exact or self.over():
+            return val
+        first = self.leaves[start:]
+        self._rollback(start, memo_start)
+        alt = self._local(prob)
+        if alt.exact or (alt.ub is not None and (val.ub is None or alt.ub < val.ub)):
+            return alt
+        self._rollback(start, memo_start)
+        self.leaves += first
+        return val
+
+    def first_rules(self, prob: Prob):
+        """Coordinate changes, then the rules that need no blow-up and hold both
+        locally and along a divisor: ``(problem, value or None)``."""
+        prob = self.improve(prob, self.factors)
+        if isinstance(prob, Value):
+            return prob, prob
+        for rule in (self.lonely, self.dominant):
+            v = rule(prob)
+            if v is not None:
+                return prob, v
+        return prob, None
+
+    def _local(self, prob: Prob) -> Value:
+        prob, v = self.first_rules(prob)
+        if v is not None:
+            return v
+        res = self.newton(prob)
+        if res[0] == "exact":
+            return self.leaf(prob, res[1], res[2], res[3])
+        # a degenerate face polynomial with a factor c·u_k + q: try making it a
+        # coordinate; keep the change only if Newton then decides
+        faces = res[4]
+        cands = [f for fp in faces for f, _ in fp.factor()[1]]
+        for new in self.substitution(prob, cands):
+            new = self.normalise(new)
+            if new is None or isinstance(new, Value):
+                return new or Value.none()
+            res = self.newton(new)
+            if res[0] == "exact":
+                return self.leaf(new, res[1], res[2], res[3])
+        if prob.depth >= self.max_depth:
+            return self.open(prob, f"depth limit {self.max_depth} reached")
+        start, memo_start = len(self.leaves), len(self.memo)
+        val = self.blow_up(prob)
+        if val.exact:
+            return val
+        # the point blow-up left charts open: try the coordinate subspaces that are
+        # valid centres, keeping whichever attempt is better
+        for S in subspace_centres(prob):
+            if self.over():
+                break
+            first = self.leaves[start:]
+            self._rollback(start, memo_start)
+            alt = self.blow_up(prob, S)
+            if alt.exact or (alt.ub is not None and (val.ub is None or alt.ub < val.ub)):
+                val = alt
+                if alt.exact:
+                    break
+                first = self.leaves[start:]
+            self._rollback(start, memo_start)
+            self.leaves += first
+        return val
+
+    def _rollback(self, start, memo_start):
+        """Forget the charts (and memo entries, which point at them) after ``start``."""
+        del self.leaves[start:]
+        for k in list(self.memo)[memo_start:]:
+            del self.memo[k]
+
+    def blow_up(self, prob: Prob, centre=None) -> Value:
+        """Blow up the origin, or the coordinate subspace ``{u_j = 0 : j in centre}``:
+        chart ``i`` (i in the centre) is ``u_j ↦ u_i u_j`` for the other j in the
+        centre, with Jacobian ``u_i^{s−1}`` (s = size of the centre); each chart is a
+        fibre problem along ``{u_i = 0}``. A subspace is used only when the problem
+        is homogeneous in the coordinates outside it (:func:`subspace_centres`), so
+        that no point of the divisor is worse than those over the origin."""
+        self.blowups += 1
+        d = prob.d
+        names = prob.variables
+        S = list(range(d)) if centre is None else list(centre)
+        total = sum(Fraction(prob.tau[j]) for j in S) + len(S) - 1
+        vals = []
+        for i in S:
+            subs = [variable(names[j], names) * (variable(names[i], names) if j != i and j in S else 1) for j in range(d)]
+            gens = tuple(g.compose(subs, names) for g in prob.gens)
+            tau = tuple(total if j == i else prob.tau[j] for j in range(d))
+            maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in S if j != i)
+            what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
+            step = f"blow up ({', '.join(names[j] for j in S)}) {what}, chart {names[i]}: {maps}"
+            vals.append(self.solve(prob.child(gens, tau, i, step)))
+        return combine(vals)
+
+    def fibre(self, prob: Prob) -> Value:
+        prob, v = self.first_rules(prob)
+        if v is not None:
+            return v
+        if prob.mode == "ideal":
+            v = self.separable(prob)
+            if v is not None:
+                return v
+            v = self.arrangement(prob)
+            if v is not None:
+                return v
+        return self.bad_points(prob)
+
+    def at_points(self, prob: Prob, points, why: str | None = None) -> list:
+        """Solve the local problems at ``points`` of a fibre (translated to the origin;
+        the prior's factors that are units there dropped)."""
+        names, d = prob.variables, prob.d
+        vals = []
+        for p in points:
+            if self.over():
+                vals.append(self.open(prob, "budget exhausted"))
+                break
+            if any(p):
+                gens = tuple(g.shift(p) for g in prob.gens)
+                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
+                where = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
+                                  for j in range(d) if p[j])
+            else:
+                gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
+            step = f"{why}: {where}" if why else where
+            vals.append(self.solve(prob.child(gens, tau, None, step)))
+        return vals
+
+    def zeros_on_fibre(self, prob: Prob, system):
+        """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite
+        list of rational points, or None (positive-dimensional, irrational or undecided)."""
+        i = prob.fibre
+        on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+        on = [p for p in on if not p.is_zero()]
+        if not on:
+            return None
+        return real.real_zeros(on, fix_zero=[i], timeout=self.step_timeout())
+
+
+def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
+                      seconds: float = 60.0, max_charts: int = 2000, max_depth: int = 6,
+                      timeout: float = 5.0) -> BlowupResolution:
+    """Resolve a (possibly Newton-degenerate) K by blow-ups and read off (λ, m).
+
+    Parameters
+    ----------
+    K, ideal, at, prior, domain, variables
+        As for :func:`rlct.rlct`. A domain with boundary is not supported here
+        (the result says so).
+    seconds, max_charts, max_depth : budget
+        Every run ends: what is left when the budget runs out is reported as
+        open charts, and the result is not exact.
+    timeout : float
+        Seconds per z3 decision.
+
+    Returns
+    -------
+    BlowupResolution
+        ``exact`` with (λ, m) when every chart is decided; otherwise the best
+        upper bound and the open charts.
+
+    Examples
+    --------
+    >>> from rlct.resolution import blowup_resolution
+    >>> R = blowup_resolution("(w1 + w2)**2 + w2**4")      # Lin 2011, Remark 4.19
+    >>> R.exact, R.lambda_, R.multiplicity
+    (True, Fraction(3, 4), 1)
+    >>> print(R.charts[0])
+    chart 1: w1 ↦ w1 - w2
+        K = w1**2 + w2**4, prior·Jacobian 1, at the origin: λ = 3/4, m = 1 [newton: non-degenerate; t = 4/3, principal face of codimension 1]
+    >>> R = blowup_resolution(ideal=["a1*b1 + a2*b2", "a1*b1**3 + a2*b2**3"])   # tanh, H = 2
+    >>> R.lambda_, R.multiplicity
+    (Fraction(2, 3), 1)
+    """
+    return resolve(prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables),
+                   seconds=seconds, max_charts=max_charts, max_depth=max_depth, timeout=timeout)
+
+
+def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, max_depth: int = 6,
+            timeout: float = 5.0) -> BlowupResolution:
+    """:func:`blowup_resolution` of a prepared problem (:func:`rlct.problem.prepare`)."""
+    for name, val in (("seconds", seconds), ("timeout", timeout)):
+        if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
+            raise InputError(f"{name} must be a positive number of seconds, got {val!r}")
+    for name, val in (("max_charts", max_charts), ("max_depth", max_depth)):
+        if not isinstance(val, int) or isinstance(val, bool) or val < 1:
+            raise InputError(f"{name} must be a positive integer, got {val!r}")
+    Kl = problem.polynomial
+    eng = Engine(seconds, max_charts, max_depth, timeout)
+    lower = None
+    if problem.has_boundary:
+        val = Value(None, 0, False, None)
+        reason = "blow-ups on a domain with boundary are not implemented"
+    else:
+        if problem.generators is not None:
+            root = Prob(tuple(problem.generators), "ideal", problem.tau, None)
+        else:
+            root = Prob((Kl,), "K", problem.tau, None)
+        val = eng.solve(root)
+        reason = None
+        if not val.exact:
+            n = sum(1 for c in eng.leaves if not c.exact)
+            reason = (f"{n} of {len(eng.leaves)} charts open"
+                      + (" (budget exhausted)" if eng.out_of_budget else ""))
+            lower = _lower_bound(root, Kl, max(eng.deadline - time.perf_counter(), 0.1 * seconds),
+                                 max_charts, max_depth, timeout)
+            if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
+                    and lower[1] == val.ubm):
+                # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
+                val = Value(val.ub, val.ubm, True, val.ub, val.ubm)
+                reason = None
+                lower = (lower[0], lower[1], lower[2] + f"; it equals the upper bound ({val.ubm} at λ = {val.ub} "
+                                                         f"from the charts), so (λ, m) = ({val.ub}, {val.ubm})")
+    exact = val.exact and val.lam is not None
+    if exact and lower is None:
+        lower = (val.lam, val.m, None)  # λ itself; the charts are the proof
+    return BlowupResolution(
+        polynomial=Kl, tau=problem.tau, charts=tuple(eng.leaves), exact=exact,
+        lambda_=val.lam if val.exact else None, multiplicity=val.m if val.exact else None,
+        upper_bound=val.lam if val.exact else val.ub,
+        upper_bound_multiplicity=val.m if val.exact else (val.ubm if val.ub is not None else None),
+        blowups=eng.blowups, depth=eng.depth, memo_hits=eng.memo_hits, reason=reason,
+        seconds=time.perf_counter() - eng.start, coordinates=problem.coordinates,
+        lower_bound=lower[0] if lower else None, lower_bound_reason=lower[2] if lower else None)
+
+
+def _lower_bound(root: Prob, K: Polynomial, seconds, max_charts, max_depth, timeout):
+    """A proven lower bound on λ: ``(λ_J, m_J, why)`` or None.
+
+    A sub-ideal J ⊆ I (a subset of the generators) has K_J ≤ K, hence λ_J ≤ λ
+    and, when they are equal, m ≤ m_J. Single generators and all-but-one subsets
+    are tried, each with a share of ``seconds``. Without generators (or when
+    none is decided), λ ≥ lct_C(K) ≥ 1/ord₀(K) for a prior with nonnegative
+    exponents (the real threshold is at least the complex one, Saito 2007; the
+    complex one is at least 1/multiplicity, Kollár, "Singularities of pairs" 1997, §8)."""
+    best = None
+    if root.mode == "ideal" and len(root.gens) > 1:
+        r = len(root.gens)
+        subsets = [(k,) for k in range(r)]
+        if r >= 3:
+            subsets += [tuple(j for j in range(r) if j != k) for k in range(r)]
+        share = max(seconds / len(subsets), 0.2)
+        for ks in subsets:
+            eng = Engine(share, max_charts, max_depth, timeout)
+            v = eng.solve(root.replace(gens=tuple(root.gens[k] for k in ks)))
+            if v.exact and v.lam is not None and (best is None or (v.lam, -v.m) > (best[0], -best[1])):
+                names = ", ".join(f"g{k + 1}" for k in ks)
+                best = (v.lam, v.m, f"λ(<{names}>) = {v.lam} (m = {v.m}) by blow-ups; a sub-ideal has K_J ≤ K, "
+                                    f"so λ ≥ {v.lam}")
+    if best is None and all(Fraction(t) >= 0 for t in root.tau):
+        order = min(sum(e) for e in K.exponents)
+        best = (Fraction(1, order), None, f"λ ≥ lct_C(K) ≥ 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8)")
+    return best

@@ -1,0 +1,122 @@
+"""The engine's problems (:class:`Prob`) and the monomial arithmetic its rules share."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+import flint
+
+from ...domain import sum_of_squares
+from ...polynomial import Polynomial
+
+__all__ = ["Prob", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
+           "canonical_factor", "subspace_centres"]
+
+
+@dataclass(frozen=True)
+class Prob:
+    gens: tuple  # Polynomials in the same variables
+    mode: str  # "ideal" | "K"
+    tau: tuple  # Fractions
+    fibre: int | None  # None: local at the origin
+    steps: tuple = ()
+    depth: int = 0
+    shift: Fraction = Fraction(0)  # 1/2 per variable integrated out on the way here
+    auxiliary: bool = False  # a side computation for a bound, not a piece of K
+
+    @property
+    def variables(self):
+        return self.gens[0].variables
+
+    @property
+    def d(self):
+        return self.gens[0].nvars
+
+    def replace(self, **kw):
+        return dataclasses.replace(self, **kw)
+
+    def child(self, gens, tau, fibre, step: str, *, mode=None, deeper: bool = True, shift=Fraction(0),
+              auxiliary: bool = False) -> "Prob":
+        """A problem derived from this one by ``step``: the path, depth, shift and
+        auxiliary mark carry over."""
+        return Prob(tuple(gens), mode or self.mode, tuple(tau), fibre, self.steps + (step,),
+                     self.depth + (1 if deeper else 0), self.shift + shift, self.auxiliary or auxiliary)
+
+    @cached_property
+    def K(self) -> Polynomial:
+        """K itself (Σ g² in ideal mode), expanded once per problem."""
+        if self.mode == "K":
+            return self.gens[0]
+        return sum_of_squares(self.gens)
+
+
+def variable(name, variables) -> Polynomial:
+    i = variables.index(name)
+    return Polynomial({tuple(1 if j == i else 0 for j in range(len(variables))): Fraction(1)}, variables)
+
+
+def monomial_lambda(tau, a):
+    """The value of the monomial ``u^a`` with prior ``u^τ``: ``(λ, attaining)`` with
+    λ = min over a_j > 0 of (τ_j + 1)/a_j and the coordinates attaining it (their
+    number is m); ``(None, [])`` when a = 0."""
+    ratios = {j: (Fraction(t) + 1) / x for j, (t, x) in enumerate(zip(tau, a)) if x}
+    if not ratios:
+        return None, []
+    lam = min(ratios.values())
+    return lam, [j for j, r in ratios.items() if r == lam]
+
+
+def monomial_content(p: Polynomial) -> tuple:
+    exps = p.exponents
+    return tuple(min(e[j] for e in exps) for j in range(p.nvars))
+
+
+def divide_monomial(p: Polynomial, c) -> Polynomial:
+    return Polynomial({tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}, p.variables)
+
+
+def coordinate_index(f: Polynomial):
+    """j if f is (a constant times) the variable u_j, else None."""
+    if len(f) != 1:
+        return None
+    (e,) = f.exponents
+    if sum(e) == 1:
+        return e.index(1)
+    return None
+
+
+def canonical_factor(f: Polynomial) -> Polynomial:
+    exps = sorted(f.exponents, reverse=True)
+    c = f.coefficient(exps[0])
+    return Polynomial({e: v / c for e, v in f.terms.items()}, f.variables)
+
+
+def subspace_centres(prob) -> list:
+    """Coordinate subspaces ``{u_S = 0}`` (2 ≤ |S| < d) that are valid centres for
+    a local problem: every generator homogeneous in the coordinates T outside S
+    (T a 0/1 vector in the kernel of the generators' exponent differences). The
+    scaling ``u_T ↦ t·u_T`` then preserves the ideal and the monomial prior, so a
+    point of the exceptional divisor with ``u_T ≠ 0`` has the same value as points
+    arbitrarily close to the fibre over the origin and, by lower semicontinuity,
+    is no worse than them: the least value over the whole divisor is the local one."""
+    d = prob.d
+    rows = []
+    for g in prob.gens:
+        exps = g.exponents
+        rows += [[a - b for a, b in zip(e, exps[0])] for e in exps[1:]]
+    if not rows:
+        return []
+    K, nullity = flint.fmpz_mat(rows).nullspace()
+    out = []
+    for c in range(nullity):
+        v = [int(K[r, c]) for r in range(d)]
+        nz = {x for x in v if x}
+        if len(nz) != 1:
+            continue
+        S = tuple(j for j in range(d) if not v[j])
+        if 2 <= len(S) < d and S not in out:
+            out.append(S)
+    return out
