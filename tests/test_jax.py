@@ -105,3 +105,13 @@ def test_large_rrr_uses_jax_without_expanding_the_polynomial():
 def test_bad_function_input(call, match):
     with pytest.raises(InputError, match=match):
         call()
+
+
+def test_compiled_runs_extend_reproducibly():
+    from rlct.numeric import extend
+
+    U = Potential.from_polynomial("w1**2 + (w1*w2)**2", nbeta=200, backend="jax")
+    whole = sample(U, "mala", chains=4, draws=250, warmup=100, seed=5)
+    part = extend(sample(U, "mala", chains=4, draws=150, warmup=100, seed=5), 100)
+    assert part.draws == 250 and part.extensions == 1
+    assert np.allclose(part.loss, whole.loss, rtol=0, atol=1e-12)

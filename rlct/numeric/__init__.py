@@ -1,8 +1,11 @@
 """Numeric estimation of learning coefficients: potentials, samplers, estimators, diagnostics, sweeps.
 
 The pipeline is a :class:`Potential` (U = nβ f + localisation − log prior,
-vectorised over chains; f = K, an empirical L_n, or a numpy callable) → a
-sampler kernel (MALA by default, HMC, SGLD) run by :func:`sample` → a
+vectorised over chains; f = K, an empirical L_n, a numpy callable, or JAX code: a model's
+loss, your own function ``fn(params, x)`` or a PyTorch module, see
+:meth:`Potential.from_function`) → a sampler kernel (MALA by default, HMC, NUTS, SGLD with or
+without minibatches) run by :func:`sample` — vectorised numpy, or compiled with JAX
+(:mod:`rlct.numeric.jaxsampler`: BlackJAX kernels, every chain in one ``lax.scan``) → a
 :class:`Trace` (chain × draw) → an estimator → an :class:`Estimate` with its
 standard error and diagnostics:
 
@@ -35,11 +38,11 @@ from .estimators import (Estimate, estimate_from_trace, free_energy, llc, llc_cu
                          volume_scaling, wbic)
 from .exact import ExpectedValue, asymptotic_lambda_hat, expected_free_energy, expected_lambda_hat
 from .potential import Potential, Prior
-from .samplers import HMC, MALA, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel
+from .samplers import HMC, MALA, NUTS, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel
 from .sweep import sweep
 
 __all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "extend", "Trace", "Convergence",
-           "run_until_converged", "Kernel", "MALA", "HMC", "SGLD",
+           "run_until_converged", "Kernel", "MALA", "HMC", "SGLD", "NUTS",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "Estimate", "estimate_from_trace", "llc", "llc_curve", "wbic",
            "two_temperature", "slope", "llc_sgld", "free_energy", "volume_scaling", "ExpectedValue",
            "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat", "ess", "rhat", "mcse",

@@ -492,10 +492,10 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
 def _user_model(target, data, more, *, n, beta, nbeta, prior, center, gamma, loss, noise, dtype):
     """The Potential of a JAX function with ``params0, data`` or of a torch module with ``data`` (the
     temperature, prior and γ given apply to it); None for every other target."""
-    from .potential import _is_torch_module
+    from .potential import is_torch_module
 
     is_fn = callable(target) and not isinstance(target, (Potential, str)) and not hasattr(target, "parameters")
-    if _is_torch_module(target):
+    if is_torch_module(target):
         if more:
             raise InputError("llc(module, data): a torch module carries its own parameters; pass only the data")
         params0, fdata = None, data

@@ -35,36 +35,30 @@ from __future__ import annotations
 import math
 import time
 import weakref
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import InputError
 from .jaxloss import JaxLoss, jax_context, polynomial_loss, require_jax
 
-__all__ = ["NUTS", "sample_compiled", "compiled_loss"]
+__all__ = ["CompiledRun", "sample_compiled", "compiled_loss"]
 
 
-@dataclass(frozen=True)
-class NUTS:
-    """The No-U-Turn sampler (BlackJAX's, compiled path only): ε adapted by dual averaging to
-    ``target_accept`` and, with ``adapt_metric`` (default), a diagonal inverse mass from the
-    warm-up.
+class CompiledRun(NamedTuple):
+    """What the compiled driver returns; :func:`rlct.numeric.sample` makes the Trace of it."""
 
-    >>> NUTS().name, NUTS().adapt
-    ('nuts', True)
-    """
-
-    step_size: float | None = None
-    target_accept: float = 0.8
-    max_doublings: int = 10
-    adapt_metric: bool = True
-    name = "nuts"
-    grads_per_step = 2 ** 3     # a typical tree; used only to decide whether to show progress
-
-    @property
-    def adapt(self):
-        return self.step_size is None
+    loss: np.ndarray
+    acceptance: np.ndarray
+    divergences: np.ndarray
+    step_size: float
+    warmup_loss: np.ndarray
+    max_distance: np.ndarray
+    positions: np.ndarray | None
+    seconds: float
+    metric: np.ndarray | None
+    final_position: np.ndarray
+    rng_state: dict
 
 
 def compiled_loss(potential) -> JaxLoss:
@@ -255,15 +249,13 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
 
 
 def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int, seed=None, thin: int | None = None,
-                    progress: bool = False, initial_positions=None, recorded_seed=None, metric=None,
-                    step_size=None, t_offset: int = 0):
+                    progress: bool = False, initial_positions=None, metric=None, step_size=None,
+                    t_offset: int = 0) -> CompiledRun:
     """Run the compiled driver (called by :func:`rlct.numeric.sample`; see there for the
     parameters). ``initial_positions`` (chains, d) are the start points already chosen;
     ``step_size`` and ``metric`` given skip the adaptation, and ``t_offset`` numbers the steps
     from there (to continue a run: step t of chain c uses the key fold_in(key_c, t), so a run
     continued from its final state with the same seed draws what one longer run would)."""
-    from . import samplers as S
-
     jax, jnp = require_jax()
     L = compiled_loss(potential)
     batch = getattr(sampler, "batch_size", None)
@@ -379,7 +371,6 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
         final = np.asarray(position(states), dtype=float)
     adapted_metric = None if not (getattr(sampler, "adapt_metric", False) and sampler.name in ("hmc", "nuts")) \
         else np.asarray(metric, dtype=float)
-    return S.Trace(loss, acc_sum / draws, div.astype(np.int64), float(eps), int(warmup),
-                   np.asarray(warm_loss, dtype=float), maxdist, positions, potential, sampler, recorded_seed,
-                   time.perf_counter() - t0, thin, adapted_metric, final_position=final,
-                   rng_state={"seed_sequence": ss, "t": int(t_offset + warmup + draws)})
+    return CompiledRun(loss, acc_sum / draws, div.astype(np.int64), float(eps), np.asarray(warm_loss, dtype=float),
+                       maxdist, positions, time.perf_counter() - t0, adapted_metric, final,
+                       {"seed_sequence": ss, "t": int(t_offset + warmup + draws)})

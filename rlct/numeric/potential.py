@@ -606,10 +606,10 @@ class Potential:
         from .jaxloss import function_loss
 
         name = None
-        if params0 is None or _is_torch_module(fn):
+        if params0 is None or is_torch_module(fn):
             from .torch_adapter import from_torch
 
-            if not _is_torch_module(fn):
+            if not is_torch_module(fn):
                 raise InputError("params0 is None: give the parameters w* (a pytree of arrays)")
             from .jaxloss import jax_context
 
@@ -742,7 +742,7 @@ def _point(center, d: int) -> np.ndarray:
     return _vector(vals, d, "center (w*)")
 
 
-def _is_torch_module(obj) -> bool:
+def is_torch_module(obj) -> bool:
     """Whether ``obj`` is a torch.nn.Module (without importing torch when it is not loaded)."""
     import sys
 

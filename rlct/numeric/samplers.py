@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import InputError
 from .potential import Potential, check_positive
 
-__all__ = ["Kernel", "MALA", "HMC", "SGLD", "LangevinState", "LangevinInfo",
+__all__ = ["Kernel", "MALA", "HMC", "SGLD", "NUTS", "LangevinState", "LangevinInfo",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "sample", "extend", "Trace", "as_sampler"]
 
 DIVERGENCE = 1000.0  # energy error that counts as a divergence (Stan's threshold)
@@ -354,14 +354,34 @@ class SGLD:
         return sgld_kernel(potential, step_size)
 
 
+@dataclass(frozen=True)
+class NUTS:
+    """The No-U-Turn sampler (BlackJAX's; always on the compiled JAX path): ε adapted by dual averaging to
+    ``target_accept`` and, with ``adapt_metric`` (default), a diagonal inverse mass from the
+    warm-up.
+
+    >>> NUTS().name, NUTS().adapt
+    ('nuts', True)
+    """
+
+    step_size: float | None = None
+    target_accept: float = 0.8
+    max_doublings: int = 10
+    adapt_metric: bool = True
+    name = "nuts"
+    grads_per_step = 2 ** 3     # a typical tree; used only to decide whether to show progress
+
+    @property
+    def adapt(self):
+        return self.step_size is None
+
+
 def as_sampler(sampler) -> Any:
     """``"mala"``, ``"hmc"``, ``"sgld"``, ``"nuts"`` or a sampler object.
 
     >>> as_sampler("hmc")
     HMC(step_size=None, n_leapfrog=10, target_accept=0.8, jitter=0.5, adapt_metric=False)
     """
-    from .jaxsampler import NUTS
-
     if isinstance(sampler, (MALA, HMC, SGLD, NUTS)):
         if sampler.step_size is not None:
             check_positive(sampler.step_size, "step size ε")
@@ -615,8 +635,11 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
         _init(potential)(w0)                 # the same checks of the start points as the numpy path
         if progress is None:
             progress = False
-        return sample_compiled(potential, sampler, chains=chains, draws=draws, warmup=warmup, seed=ss.spawn(1)[0],
-                               thin=thin, progress=progress, initial_positions=w0, recorded_seed=recorded)
+        run = sample_compiled(potential, sampler, chains=chains, draws=draws, warmup=warmup, seed=ss.spawn(1)[0],
+                              thin=thin, progress=progress, initial_positions=w0)
+        return Trace(run.loss, run.acceptance, run.divergences, run.step_size, int(warmup), run.warmup_loss,
+                     run.max_distance, run.positions, potential, sampler, recorded, run.seconds, thin, run.metric,
+                     rng_state=run.rng_state, final_position=run.final_position)
     t0 = time.perf_counter()
     state = _init(potential)(_initial_positions(potential, init, chains, rng))
 
@@ -837,8 +860,8 @@ def _extend_compiled(trace: Trace, draws: int, discard: int, progress) -> Trace:
 
     more = sample_compiled(trace.potential, trace.sampler, chains=trace.chains, draws=draws, warmup=0,
                            seed=trace.rng_state["seed_sequence"], thin=trace.thin, progress=bool(progress),
-                           initial_positions=trace.final_position, recorded_seed=trace.seed,
-                           metric=trace.metric, step_size=trace.step_size, t_offset=trace.rng_state["t"])
+                           initial_positions=trace.final_position, metric=trace.metric, step_size=trace.step_size,
+                           t_offset=trace.rng_state["t"])
     old = trace.draws
     loss = np.concatenate([trace.loss, more.loss], axis=1)
     keep = trace.positions
