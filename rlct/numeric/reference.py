@@ -440,7 +440,7 @@ def _smc(target, *, nbeta, n, beta, prior, center, gamma, particles, runs, seed,
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     pilot_seed, *children = ss.spawn(max_runs + 1)
     t0 = time.perf_counter()
-    pilot = _smc_run(U, base, np.random.Generator(np.random.PCG64(pilot_seed)), max(particles // 2, 64),
+    pilot = _smc_run(U, base, np.random.Generator(np.random.PCG64(pilot_seed)), particles,
                      ess_fraction, min_moves, max_moves, 0)
     out = []
     for child in children:
