@@ -82,8 +82,10 @@ def test_model_with_sampled_data():
     rep = rlct.compare(ReducedRankRegression(2, 2, 1, 0), ns=[2000], chains=32, draws=200, seed=0, data="sample")
     row = rep.rows[0]
     assert rep.exact.pair == (1, 2) and rep.d == 4
-    assert row.expected_method.startswith("asymptotic")        # d = 4 > 3: first-order value from (λ, m)
-    assert row.expected == pytest.approx(1 - 1 / __import__("math").log(row.nbeta))
+    # sampled data (an empirical potential): the SMC reference, with a standard error; the first-order
+    # value λ − (m − 1)/log(nβ) from (λ, m) = (1, 2) is kept beside it
+    assert row.expected_method == "smc" and row.expected_error > 0 and row.z is not None
+    assert row.asymptotic == pytest.approx(1 - 1 / __import__("math").log(row.nbeta))
 
 
 def test_plot(report, tmp_path):

@@ -19,8 +19,9 @@ standard error and diagnostics:
   temperature ladder, and the volume V(ε) with a fit of λ and m.
 
 :func:`expected_lambda_hat` and :func:`expected_free_energy` give (by cubature,
-d ≤ 3) what an ideal sampler returns at the same finite nβ; :func:`sweep` runs
-many settings on any executor.
+d ≤ 3) what an ideal sampler returns at the same finite nβ; :func:`reference_lambda_hat`
+and :func:`reference_free_energy` estimate the same numbers in any dimension by sequential
+Monte Carlo, independently of the samplers; :func:`sweep` runs many settings on any executor.
 
 >>> from rlct.numeric import Potential, llc, expected_lambda_hat, Prior
 >>> est = llc("(w1*w2)**2", nbeta=579, chains=100, draws=400, seed=0)
@@ -38,6 +39,7 @@ from .estimators import (Estimate, estimate_from_trace, free_energy, llc, llc_cu
                          volume_scaling, wbic)
 from .exact import ExpectedValue, asymptotic_lambda_hat, expected_free_energy, expected_lambda_hat
 from .potential import Potential, Prior
+from .reference import reference_free_energy, reference_lambda_hat
 from .samplers import HMC, MALA, NUTS, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel
 from .sweep import sweep
 
@@ -45,5 +47,6 @@ __all__ = ["Potential", "Prior", "CompiledPolynomial", "sample", "extend", "Trac
            "run_until_converged", "Kernel", "MALA", "HMC", "SGLD", "NUTS",
            "mala_kernel", "hmc_kernel", "sgld_kernel", "Estimate", "estimate_from_trace", "llc", "llc_curve", "wbic",
            "two_temperature", "slope", "llc_sgld", "free_energy", "volume_scaling", "ExpectedValue",
-           "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat", "ess", "rhat", "mcse",
+           "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat", "reference_lambda_hat",
+           "reference_free_energy", "ess", "rhat", "mcse",
            "autocorrelation", "sweep"]

@@ -36,9 +36,11 @@ class ReportRow:
     value, se : float
         λ̂ and its Monte Carlo standard error.
     expected, expected_error : float or None
-        The ideal sampler's value at this nβ (and its error bound when it is a quadrature).
+        The ideal sampler's value at this nβ and its error (the cubature's bound, or the standard
+        error of the sequential Monte Carlo reference).
     expected_method : str or None
-        ``"quadrature"``, ``"asymptotic (first order)"``, or None.
+        ``"quadrature"`` (d ≤ 3, population K), ``"smc"`` (:func:`rlct.numeric.reference_lambda_hat`:
+        d > 3 or sampled data), ``"asymptotic (first order)"`` (when neither applies), or None.
     verdict : str
         ``"consistent"`` / ``"inconsistent"`` (against a finite-n value with an error bound, or λ
         for WBIC-type estimators), ``"near asymptotic"`` / ``"off asymptotic"`` (against the
@@ -46,6 +48,9 @@ class ReportRow:
         (diagnostics failed) or ``"no reference"``.
     z : float or None
         (λ̂ − expected) / combined standard error.
+    asymptotic : float or None
+        The first-order value λ − (m − 1)/log(nβ) of the exact (λ, m) for this estimator, for
+        information (it does not enter the verdict when a finite-n value is available).
     warnings, flags : tuple of str
     settings : dict
         Every setting that changes the number (sampler, step size, nβ convention, prior, γ, seed ...).
@@ -70,10 +75,12 @@ class ReportRow:
     flags: tuple = ()
     settings: dict = field(default_factory=dict, hash=False, compare=False)
     estimate: Any = field(default=None, compare=False, repr=False, hash=False)
+    asymptotic: float | None = None
 
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in ("n", "estimator", "nbeta", "value", "se", "expected", "expected_error",
-                                           "expected_method", "verdict", "z", "ess", "rhat", "acceptance")}
+                                           "expected_method", "verdict", "z", "asymptotic", "ess", "rhat",
+                                           "acceptance")}
         d["warnings"], d["flags"] = list(self.warnings), list(self.flags)
         d["settings"] = _jsonable(self.settings)
         return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
@@ -152,7 +159,7 @@ class Report:
             if row.expected is None:
                 exp = Rich("–", "--")
             else:
-                tag = "" if row.expected_method == "quadrature" else " (asympt.)"
+                tag = {"quadrature": "", "smc": " (SMC)"}.get(row.expected_method, " (asympt.)")
                 exp = Rich(_fmt(row.expected) + tag, f"${_fmt(row.expected)}$" + tag)
             out.append([row.n, Rich(f"{row.nbeta:.4g}", f"${row.nbeta:.4g}$"), row.estimator,
                         Rich(est, latex_est), exp, self._lambda_cell(), row.verdict])
@@ -195,7 +202,8 @@ class Report:
         if notes:
             notes.insert(0, "warnings:")
         notes.append(f"verdict: |λ̂ − finite-n value| ≤ {self.k:g} combined standard errors; rows with failed "
-                     "diagnostics are not trustworthy; (asympt.) = λ − (m−1)/log(nβ), an approximation with no error "
+                     "diagnostics are not trustworthy; (SMC) = sequential Monte Carlo reference with its standard "
+                     "error (rlct.numeric.reference_lambda_hat); (asympt.) = λ − (m−1)/log(nβ), an approximation with no error "
                      "bound (verdicts 'near/off asymptotic'); each estimator is compared with the same formula applied "
                      "to the exact expectations")
         return notes
@@ -365,9 +373,12 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     expected : bool
         Compute what an ideal sampler's estimator returns at this n: the estimator's formula
         applied to the exact expectations E_β[nβ(f − f*)] at its temperatures — by quadrature
-        for d ≤ 3 with the population potential, else from the first-order asymptotic
+        for d ≤ 3 with the population potential, else by sequential Monte Carlo
+        (:func:`rlct.numeric.reference_lambda_hat`, marked "SMC"; its particles and runs are chosen
+        so that its error is near the row's standard error within about the sampler's own number
+        of potential evaluations). When neither gives a value, the first-order asymptotic
         λ − (m − 1)/log(nβ) of the exact result (marked "asympt.", verdicts "near/off
-        asymptotic").
+        asymptotic"); that value is also kept in each row's ``asymptotic``.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Run the sample sizes in parallel (one task per n); None runs them in this process.
 
@@ -493,10 +504,16 @@ class RowTask:
     keep_trace: bool = False
 
 
+_REFERENCE_PARTICLES = 256     # per SMC run in a report; runs are added (from 4) to match the row's SE
+
+
 def _run_n(task: RowTask) -> list:
     """All estimators at one n (a picklable task for process pools and Dask)."""
+    import numpy as np
+
     from ..numeric import Potential, estimators as E, expected_lambda_hat
     from ..numeric.exact import asymptotic_lambda_hat
+    from ..numeric.reference import reference_lambda_hat
     from ..polynomial import Polynomial
 
     from ..numeric import Prior
@@ -524,20 +541,34 @@ def _run_n(task: RowTask) -> list:
             U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
     cache = {}
 
-    def ideal(beta):
-        """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None."""
+    def ideal(beta, se=None, budget=None):
+        """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None; the SMC reference
+        aims at an error ``se`` within about ``budget`` potential evaluations."""
         if beta not in cache:
             ev = None
             if task.expected:
+                V = U.at(beta=beta) if beta != U.beta else U
                 try:
                     if U.dim <= 3 and mode == "population":
-                        ev = expected_lambda_hat(U.at(beta=beta) if beta != U.beta else U)
-                    elif task.lam_m is not None:
-                        ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
+                        ev = expected_lambda_hat(V)
+                    else:
+                        seed = np.random.SeedSequence([task.data_seed, 20_000, len(cache)])
+                        ev = reference_lambda_hat(V, particles=_REFERENCE_PARTICLES, runs=4, seed=seed,
+                                                  target_error=se if se and math.isfinite(se) else None,
+                                                  max_evaluations=budget)
                 except RLCTError:
                     ev = None
+                if ev is None and task.lam_m is not None:
+                    ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
             cache[beta] = None if ev is None else (float(ev.value), ev.error, ev.method)
         return cache[beta]
+
+    def asymptotic(beta):
+        """(λ − (m − 1)/log(nβ), None, method), or None when (λ, m) is unknown or nβ ≤ 1."""
+        if task.lam_m is None or n * beta <= 1:
+            return None
+        ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
+        return float(ev.value), None, ev.method
 
     rows = []
     for est_name, s in zip(task.estimators, task.seeds):
@@ -556,12 +587,17 @@ def _run_n(task: RowTask) -> list:
         value, se = float(est.value), float(est.se)
         if est_name == "wbic":                      # WBIC is a free energy; its λ̂ is (WBIC − n f*)/log n
             value, se = float(est.settings["lambda_hat"]), float(est.settings["lambda_hat_se"])
-        ref, ref_err, ref_method = _reference(est_name, est, U.beta, ideal)
+        evaluations = task.chains * (task.draws + (task.warmup if task.warmup is not None
+                                                   else max(task.draws // 2, 50)))
+        betas = max(1, len(est.settings.get("betas", [])))
+        ref, ref_err, ref_method = _reference(
+            est_name, est, U.beta, lambda b: ideal(b, se, evaluations / betas))
+        asym = _reference(est_name, est, U.beta, asymptotic)[0] if task.expected else None
         verdict, z = _verdict(est, value, se, ref, ref_err, task.k, ref_method)
         rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=value,
                               se=se, expected=ref, expected_error=ref_err, expected_method=ref_method,
                               verdict=verdict, z=z, ess=float(est.ess), rhat=float(est.rhat),
                               acceptance=float(est.acceptance), warnings=tuple(est.warnings),
                               flags=tuple(est.flags), settings=dict(est.settings),
-                              estimate=est if task.keep_trace else None))
+                              estimate=est if task.keep_trace else None, asymptotic=asym))
     return rows
