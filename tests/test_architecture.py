@@ -111,13 +111,8 @@ def test_no_private_name_imported_across_modules():
     assert not bad, "\n".join(bad)
 
 
-EXEMPT_SIZE = {"rlct/numeric/"}  # the numeric side is restructured separately
-
-
 @pytest.mark.parametrize("path", sorted(str(p.relative_to(ROOT.parent)) for p in ROOT.rglob("*.py")))
 def test_module_size(path):
-    if any(path.startswith(e) for e in EXEMPT_SIZE):
-        pytest.skip("numeric modules are restructured separately")
     n = len((ROOT.parent / path).read_text(encoding="utf-8").splitlines())
     assert n <= 650, f"{path} has {n} lines (limit ~600)"
 

@@ -33,333 +33,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
 from ..polynomial import as_polynomial
-from ..result import jsonable as _jsonable
-from .diagnostics import ess as _ess
-from .diagnostics import mcse as _mcse
-from .diagnostics import rhat as _rhat
-from .exact import ExpectedValue, expected_lambda_hat
-from .convergence import DEFAULT_ESS, DEFAULT_MAX_SECONDS, DEFAULT_RHAT, Convergence, sample_until_converged
+from .convergence import DEFAULT_ESS, DEFAULT_MAX_SECONDS, DEFAULT_RHAT, sample_until_converged
+from .estimate import Estimate, conventions, estimate_from_trace, lambda_flags, line_fit, temperature_kw
 from .potential import Potential, Prior, check_positive  # noqa: F401  Prior: for the doctests
-from .samplers import SGLD, Trace, sample
+from .samplers import SGLD, sample
+from .thermo import free_energy, volume_scaling
 
 __all__ = ["Estimate", "llc", "llc_curve", "wbic", "two_temperature", "slope", "llc_sgld", "free_energy",
            "volume_scaling", "estimate_from_trace"]
 
-FLAGS = ("negative", "above d/2", "non-finite")
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """One estimated number with its uncertainty, settings and diagnostics.
-
-    Attributes
-    ----------
-    value : float
-    se : float
-        Monte Carlo standard error (from the effective sample size).
-    estimator : str
-        ``"llc"``, ``"wbic"``, ``"two-temperature"``, ``"slope"`` or ``"llc-sgld"``.
-    ess, rhat : float
-        Effective sample size and rank-normalised split R-hat of the statistic.
-    acceptance : float
-        Mean acceptance probability (1 for SGLD).
-    divergences : int
-    first_half, second_half : float
-        The estimate from the first and from the second half of the draws.
-    burn_in : int
-        Warm-up steps excluded per chain.
-    warnings : tuple of str
-        Each names the problem and the fix.
-    flags : tuple of str
-        Serious problems (negative, above d/2, non-finite): the value is not a finding.
-    settings : dict
-        Potential, sampler and conventions.
-    expected : ExpectedValue or None
-        The ideal sampler's value at the same finite nβ, when computed.
-    trace : Trace or None
-        The run (not compared, not shown).
-    seconds : float
-        Wall time of the sampling (not compared).
-
-    Examples
-    --------
-    >>> est = llc("w1**2", nbeta=100, prior=Prior.gaussian(1.0), chains=64, draws=400, seed=1)
-    >>> est.estimator, est.ok, sorted(est.to_dict())[:3]
-    ('llc', True, ['acceptance', 'burn_in', 'divergences'])
-    >>> print(est.to_markdown().splitlines()[2])
-    | estimator | llc |
-    """
-
-    value: float
-    se: float
-    estimator: str
-    ess: float = float("nan")
-    rhat: float = float("nan")
-    acceptance: float = float("nan")
-    divergences: int = 0
-    first_half: float = float("nan")
-    second_half: float = float("nan")
-    burn_in: int = 0
-    warnings: tuple = ()
-    flags: tuple = ()
-    settings: dict = field(default_factory=dict, hash=False)
-    expected: ExpectedValue | None = field(default=None, compare=False)
-    trace: Any = field(default=None, compare=False, repr=False)
-    seconds: float = field(default=0.0, compare=False)
-
-    @property
-    def ok(self) -> bool:
-        """No warnings and no flags."""
-        return not self.warnings and not self.flags
-
-    def __float__(self):
-        return float(self.value)
-
-    def __repr__(self):
-        s = f"Estimate({self.estimator} = {self.value:.4g} ± {self.se:.2g}"
-        if self.flags:
-            s += f" FLAGGED ({', '.join(self.flags)})"
-        if np.isfinite(self.ess):
-            s += f", ESS {self.ess:.0f}"
-        if np.isfinite(self.rhat):
-            s += f", R-hat {self.rhat:.3f}"
-        if np.isfinite(self.acceptance):
-            s += f", acceptance {self.acceptance:.2f}"
-        s += f", {self.settings.get('sampler', '?')}"
-        ext = self.settings.get("convergence", {}).get("extensions", 0)
-        if ext:
-            s += f", {self.settings['convergence']['draws']} draws after {ext} extension{'s' * (ext > 1)}"
-        if "nbeta" in self.settings and self.settings["nbeta"] is not None:
-            s += f", nβ={self.settings['nbeta']:.6g}"
-        if self.expected is not None:
-            s += f", ideal {self.expected.value:.4g}"
-        boot = self.settings.get("bootstrap")
-        if boot:
-            s += f", data-set SD {boot['sd']:.2g} (bootstrap, B={boot['B']})"
-        elif self.settings.get("kind") == "empirical":
-            s += ", SE excludes data-set spread"
-        if self.warnings:
-            s += f", {len(self.warnings)} warning{'s' * (len(self.warnings) > 1)}"
-        return s + ")"
-
-    _SYMBOL = {"llc": r"\hat\lambda", "llc-sgld": r"\hat\lambda_{\mathrm{SGLD}}", "wbic": r"\mathrm{WBIC}",
-               "two-temperature": r"\hat\lambda_{2T}", "slope": r"\hat\lambda_{\mathrm{slope}}",
-               "free-energy": r"\hat F"}
-
-    def _repr_latex_(self):
-        sym = self._SYMBOL.get(self.estimator, self.estimator)
-        tail = r"\ \text{(flagged: " + ", ".join(self.flags) + ")}" if self.flags else ""
-        return rf"${sym} = {self.value:.4g} \pm {self.se:.2g}{tail}$"
-
-    def _repr_html_(self):
-        flag = f" <b>FLAGGED ({', '.join(self.flags)})</b>" if self.flags else ""
-        warn = "".join(f"<li>{w}</li>" for w in self.warnings)
-        return (f"<b>{self.estimator} = {self.value:.4g} ± {self.se:.2g}</b>{flag} "
-                f"<i>(ESS {self.ess:.0f}, R-hat {self.rhat:.3f}, {self.settings.get('sampler', '?')})</i>"
-                + (f"<ul>{warn}</ul>" if warn else ""))
-
-    def to_markdown(self) -> str:
-        """A two-column Markdown table of the value, its diagnostics and warnings."""
-        rows = [("estimator", self.estimator), ("value", f"{self.value:.6g}"), ("standard error", f"{self.se:.3g}"),
-                ("ESS", f"{self.ess:.0f}"), ("R-hat", f"{self.rhat:.4f}"), ("acceptance", f"{self.acceptance:.3f}"),
-                ("divergences", str(self.divergences)),
-                ("first half / second half", f"{self.first_half:.6g} / {self.second_half:.6g}"),
-                ("burn-in", str(self.burn_in))]
-        for key in ("sampler", "nbeta", "n", "beta", "gamma", "chains", "draws", "step_size", "seed"):
-            if self.settings.get(key) is not None:
-                rows.append((key, str(self.settings[key])))
-        if self.expected is not None:
-            rows.append(("ideal value at this nβ", f"{self.expected.value:.6g} ({self.expected.method})"))
-        rows += [("FLAG", f) for f in self.flags] + [("warning", w) for w in self.warnings]
-        from ..report.render import to_markdown
-
-        return to_markdown(["", ""], rows, align="ll")
-
-    def to_dict(self) -> dict:
-        """A JSON-friendly view (no trace)."""
-        return {"estimator": self.estimator, "value": self.value, "se": self.se, "ess": self.ess, "rhat": self.rhat,
-                "acceptance": self.acceptance, "divergences": self.divergences, "first_half": self.first_half,
-                "second_half": self.second_half, "burn_in": self.burn_in, "warnings": list(self.warnings),
-                "flags": list(self.flags), "settings": _jsonable(self.settings),
-                "expected": self.expected.to_dict() if self.expected is not None else None, "seconds": self.seconds}
-
-
-# ------------------------------------------------------------------------------------
-# building blocks
-
-
 _as_potential = Potential.of
-
-
-def _lambda_flags(potential, value, se) -> list:
-    """The serious problems of a λ̂: negative, above the largest possible value Σ(h_j + 1)/2."""
-    flags = []
-    if value < 0:
-        flags.append("negative")
-    if np.isfinite(value) and value - 3 * se > _max_lambda(potential):
-        flags.append("above d/2")
-    return flags
-
-
-def _flags_and_warnings(potential, value, se):
-    flags, warnings = _lambda_flags(potential, value, se), []
-    if "negative" in flags:
-        warnings.append(f"λ̂ = {value:.3g} < 0: the chains found lower loss than at w* — w* is not a local minimum "
-                        f"of the loss, or the chains escaped; check w*, add localisation (gamma=) or reduce the step")
-    if "above d/2" in flags:
-        warnings.append(f"λ̂ = {value:.3g} exceeds {_max_lambda(potential):g} = Σ(h_j + 1)/2 (d/2 without a prior "
-                        f"amplitude), the largest learning coefficient at a minimum: chains escaped or the step is "
-                        f"too large; reduce the step size or localise (gamma=)")
-    return warnings, flags
-
-
-def _line_fit(x, y, se):
-    """Weighted least squares y ≈ c0 + c1 x with weights 1/se² (non-finite se: weight 0); (coef, cov).
-    Raises numpy.linalg.LinAlgError with fewer than two usable points."""
-    se = np.asarray(se, dtype=float)
-    w = np.where(np.isfinite(se) & (se > 0), 1 / np.maximum(np.where(np.isfinite(se), se, 1.0), 1e-300) ** 2, 0.0)
-    X = np.stack([np.ones_like(x, dtype=float), np.asarray(x, dtype=float)], axis=1)
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    return cov @ X.T @ (w * np.asarray(y, dtype=float)), cov
-
-
-def _max_lambda(U: Potential) -> float:
-    """Σ_j (h_j + 1)/2: λ of a regular minimum with the prior amplitude, the largest possible."""
-    h = U.prior.arrays(U.dim).get("h", np.zeros(U.dim))
-    return float(np.sum(h + 1) / 2)
-
-
-def _series_stats(x: np.ndarray):
-    """mean, se, ess, rhat, first, second of a (chains, draws) statistic (finite chains only)."""
-    value = float(np.mean(x))
-    e = _ess(x)
-    se = _mcse(x, e)
-    r = _rhat(x) if x.shape[0] > 1 else float("nan")
-    h = x.shape[1] // 2
-    first = float(np.mean(x[:, :h])) if h else float("nan")
-    second = float(np.mean(x[:, h:])) if h else float("nan")
-    return value, se, e, r, first, second
-
-
-def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | None = None,
-                        expected: bool | ExpectedValue = False, extra: dict | None = None,
-                        convergence: Convergence | None = None) -> Estimate:
-    """The estimate ``scale · (E[f] − f*)`` (default scale nβ: the LLC) from a :class:`Trace`.
-
-    With ``convergence`` (from :func:`rlct.numeric.run_until_converged`) its record goes
-    into ``settings["convergence"]`` and, when the targets were not met, its reason becomes
-    a flag ``"not converged: ..."``.
-
-    Examples
-    --------
-    >>> U = Potential.from_polynomial("w1**2", nbeta=100, prior=Prior.gaussian(1.0))
-    >>> est = estimate_from_trace(sample(U, chains=16, draws=300, seed=0))
-    >>> est.estimator, est.burn_in
-    ('llc', 150)
-    """
-    U = trace.potential
-    scale = U.nbeta if scale is None else scale
-    raw = scale * (trace.loss - U.center_loss)
-    warnings = []
-    finite = np.all(np.isfinite(raw), axis=1)
-    nbad = int(np.sum(~finite))
-    if nbad:
-        warnings.append(f"{nbad} of {trace.chains} chains reached NaN/inf and were left out: the step is too large "
-                        f"(reduce step_size/epsilon) or the potential overflows far from w* (add gamma= or a prior)")
-    x = raw[finite]
-    if x.shape[0] == 0:
-        return Estimate(float("nan"), float("nan"), estimator, warnings=tuple(warnings), flags=("non-finite",),
-                        settings={**U.settings(), **trace.settings()}, trace=trace, burn_in=trace.warmup)
-    value, se, e, r, first, second = _series_stats(x)
-    w, flags = _flags_and_warnings(U, value, se) if estimator in ("llc", "llc-sgld") else ([], [])
-    warnings += w
-    if nbad:
-        flags.append("non-finite")
-    if convergence is not None and convergence.flag:
-        flags.append(convergence.flag)
-    warnings += _mcmc_warnings(trace, se, e, r, first, second)
-    settings = {**U.settings(), **trace.settings(), **_conventions(U, estimator), **(extra or {})}
-    if convergence is not None:
-        settings["convergence"] = convergence.to_dict()
-    ev = None
-    if expected is True:
-        ev = expected_lambda_hat(U) if U.dim <= 3 else None
-    elif isinstance(expected, ExpectedValue):
-        ev = expected
-    return Estimate(value, se, estimator, e, r, float(np.mean(trace.acceptance[finite])),
-                    int(trace.divergences.sum()), first, second, trace.warmup, tuple(warnings), tuple(flags),
-                    settings, ev, trace, trace.seconds)
-
-
-def _mcmc_warnings(trace: Trace, se, e, r, first, second) -> list:
-    out = []
-    if np.isfinite(r) and r > 1.01:
-        out.append(f"R-hat = {r:.3f} > 1.01: the chains disagree; run more draws (draws=) or a longer warm-up (warmup=)")
-    if np.isfinite(e) and e < 100:
-        out.append(f"ESS = {e:.0f} < 100: too few effective draws for a reliable standard error; increase draws= or chains=")
-    if np.isfinite(se) and se > 0 and abs(first - second) > 3 * math.sqrt(2) * se:
-        out.append(f"first half {first:.4g} vs second half {second:.4g} differ by "
-                   f"{abs(first - second) / (math.sqrt(2) * se):.1f} SE: not stationary; increase warmup= (burn-in)")
-    div = int(trace.divergences.sum())
-    if div > 0.01 * trace.chains * trace.draws:
-        out.append(f"{div} divergent transitions ({div / (trace.chains * trace.draws):.1%}: energy error > 1000 or "
-                   f"NaN): "
-                   f"the step is too large where the posterior is narrow; raise target_accept or give a smaller step_size")
-    acc = float(np.mean(trace.acceptance))
-    if trace.sampler.name != "sgld":
-        if acc < 0.2:
-            out.append(f"acceptance {acc:.2f} is low: step too large; give a smaller step_size (or let it adapt)")
-        elif acc > 0.95 and not trace.sampler.adapt:
-            out.append(f"acceptance {acc:.2f} is very high: the step is small and mixing slow; give a larger step_size")
-    U = trace.potential
-    radius = _escape_radius(U)
-    if radius is not None:
-        esc = int(np.sum(trace.max_distance > radius))
-        if esc:
-            out.append(f"{esc} of {trace.chains} chains went further than {radius:.3g} from w*: they escaped the "
-                       f"neighbourhood; increase gamma (localisation) or reduce the step")
-    return out
-
-
-def _escape_radius(U: Potential):
-    if U.prior.kind == "uniform":
-        return None
-    scales = []
-    if U.gamma is not None:
-        scales.append(10.0 / math.sqrt(U.gamma))
-    if U.prior.kind == "gaussian":
-        a = U.prior.arrays(U.dim)
-        scales.append(10.0 * float(np.max(a["scale"])) + float(np.max(np.abs(a["center"] - U.center))))
-    return min(scales) if scales else None
-
-
-def _conventions(U: Potential, estimator: str) -> dict:
-    out = {"estimator": estimator}
-    if estimator in ("llc", "llc-sgld"):
-        out["formula"] = "nβ (E_β[f] − f(w*))"
-    empirical = U.kind == "empirical"
-    out["n_convention"] = ("n = the data's sample size (devinterp's default nβ uses the batch size B: B/log B)"
-                           if empirical else "population K: nβ as given" if U.kind == "population"
-                           else "callable loss: nβ as given")
-    if empirical:
-        out["estimand"] = ("this data set's value: it moves between data sets by much more than the Monte Carlo SE, "
-                           "by an amount of order √(λβ/2) (Watanabe 2013, Thm 4; llc(..., bootstrap=B) measures "
-                           "it); the population potential (K instead of L_n) is a different, data-free number")
-        out["loss_evaluation"] = ("full batch (L_n as an exact polynomial in the data's moments)"
-                                  if U.polynomial is not None else "full batch (the model's vectorised loss)")
-        out["scaling"] = U.info.get("scaling", "nll")
-    return out
-
-
-def _temperature_kw(n, beta, nbeta):
-    return {"n": n, "beta": beta, "nbeta": nbeta}
 
 
 # ------------------------------------------------------------------------------------
@@ -462,7 +150,7 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
     U = _user_model(target, data, more, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
                     loss=loss, noise=noise, dtype=dtype)
     if U is None:
-        U = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
+        U = _as_potential(target, data, **temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
     elif bootstrap is not None:
         raise InputError("bootstrap= needs a model that can sample data (llc(model, data, bootstrap=B)); for your "
                          "own function, refit on resampled data sets yourself")
@@ -478,7 +166,7 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
     from .bootstrap import bootstrap_spread
 
     def refit(data_b, seed_b):
-        Ub = _as_potential(target, data_b, **_temperature_kw(n, beta, nbeta), prior=prior, center=center,
+        Ub = _as_potential(target, data_b, **temperature_kw(n, beta, nbeta), prior=prior, center=center,
                            gamma=gamma)
         trb, convb = sample_until_converged(Ub, sampler, seed=seed_b, **run)
         return estimate_from_trace(trb, estimator="llc", convergence=convb)
@@ -594,7 +282,7 @@ def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, ini
 
 def _combine(name, value, se, ests, base, settings, halves):
     warnings = tuple(dict.fromkeys(w for e in ests for w in e.warnings))
-    flags = _lambda_flags(base, value, se)
+    flags = lambda_flags(base, value, se)
     flags += list(dict.fromkeys(f"{f} (at β = {e.settings['beta']:.4g})" for e in ests for f in e.flags
                                 if f.startswith("not converged")))
     return Estimate(value, se, name, float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)),
@@ -680,7 +368,7 @@ def slope(target, data=None, *, n=None, betas=None, prior=None, center=None, gam
     s = np.array([e.se for e in ests])
 
     def fit(yv):
-        return _line_fit(x, yv, s)
+        return line_fit(x, yv, s)
 
     coef, cov = fit(y)
     value, se = float(coef[1]), float(math.sqrt(cov[1, 1]))
@@ -716,7 +404,7 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
     eps = tuple(check_positive(e, "epsilon") for e in epsilons)
     if len(eps) < 2 or len(set(eps)) != len(eps):
         raise InputError("llc_sgld needs at least two different step sizes epsilons=(...)")
-    base = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
+    base = _as_potential(target, data, **temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
     if warmup is None:
         warmup = max(draws // 2, 50)
     seqs = np.random.SeedSequence(seed).spawn(len(eps))
@@ -728,7 +416,7 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
     y = np.array([e.value for e in ests])
     warnings = [f"at ε = {e:.2g}: {m}" for e, est in zip(eps, ests) for m in est.warnings]
     try:
-        coef, cov = _line_fit(x, y, [e.se for e in ests])
+        coef, cov = line_fit(x, y, [e.se for e in ests])
         value, se, b, b_se = float(coef[0]), float(math.sqrt(cov[0, 0])), float(coef[1]), float(math.sqrt(cov[1, 1]))
     except np.linalg.LinAlgError:
         value, se, b, b_se = float("nan"), float("nan"), float("nan"), float("nan")
@@ -751,12 +439,12 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
             warnings.append(f"at ε = {min(eps):.2g} the chains can diffuse only ~{reach:.2g} in {warmup + draws} steps, "
                             f"against a posterior width ~{width:.2g}: they have not moved from w*; "
                             f"increase ε or the number of steps")
-    flags = _lambda_flags(base, value, se)
+    flags = lambda_flags(base, value, se)
     per = [{"epsilon": e, "value": est.value, "se": est.se, "ess": est.ess, "rhat": est.rhat,
             "first_half": est.first_half, "second_half": est.second_half} for e, est in zip(eps, ests)]
     settings = {**base.settings(), "sampler": "sgld", "chains": chains, "draws": draws, "warmup": warmup,
                 "per_epsilon": per, "slope_in_epsilon": b, "slope_in_epsilon_se": b_se,
-                **_conventions(base, "llc-sgld"),
+                **conventions(base, "llc-sgld"),
                 "bias": "unadjusted Langevin: O(ε) bias; value = weighted linear extrapolation of λ̂(ε) to ε = 0",
                 "burn_in": f"{warmup} steps discarded per chain (devinterp 2.x's compute_llc averages every step, "
                            f"burn-in included; pass warmup=0 to match it)"}
@@ -764,164 +452,6 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
     return Estimate(value, se, "llc-sgld", float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)), 1.0,
                     int(sum(e.divergences for e in ests)), halves[0], halves[1], warmup, tuple(warnings),
                     tuple(flags), settings, None, tuple(e.trace for e in ests), sum(e.seconds for e in ests))
-
-
-def free_energy(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
-                temperatures: int = 32, lowest: float = 1e-5, sampler="mala", chains: int = 100, draws: int = 500,
-                warmup: int | None = None, seed=None, init=None, progress=None) -> Estimate:
-    """The free energy F(nβ) = −log E_φ[e^{−nβ (f − f*)}] by thermodynamic integration.
-
-    With g(s) = E_s[s (f − f*)] (the LLC statistic at inverse temperature s),
-    dF/d log s = g(s), so F(nβ) = ∫ g(s) d log s over a log-spaced ladder
-    s_1 = lowest·nβ < … < s_K = nβ (trapezoid rule), plus g(s_1) for [0, s_1]
-    (a lower bound of that segment, since E_s[f] decreases in s: keep s_1 small
-    enough that g(s_1) is below the standard error — a warning says when not).
-    Each rung is an independent run (seeds spawned from ``seed``).
-    ``settings["curve"]`` holds (s, F(s), SE) at every rung — the curve of F
-    against log n that Watanabe's F = λ log n − (m − 1) log log n + O(1)
-    describes — and ``settings["discretisation_error"]`` the Richardson estimate
-    of the trapezoid error (the ladder against every other rung).
-
-    The prior must be proper (or localised): at s → 0 the chains sample φ_γ.
-
-    Examples
-    --------
-    >>> from rlct.numeric import expected_free_energy
-    >>> F = free_energy("w1**2", nbeta=100, prior=Prior.gaussian(1.0), temperatures=16, chains=64, draws=300, seed=0)
-    >>> exact = expected_free_energy("w1**2", nbeta=100, prior=Prior.gaussian(1.0)).value   # ½ log 201
-    >>> abs(F.value - exact) < 4 * F.se + F.settings["discretisation_error"]
-    True
-    """
-    if not isinstance(temperatures, (int, np.integer)) or temperatures < 3:
-        raise InputError(f"temperatures must be an integer >= 3, got {temperatures!r}")
-    lowest = check_positive(lowest, "lowest")
-    if lowest >= 1:
-        raise InputError(f"lowest must be < 1 (the bottom rung is lowest·nβ), got {lowest}")
-    top = _as_potential(target, data, **_temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
-    if top.prior.kind == "flat" and top.gamma is None:
-        raise InputError("thermodynamic integration needs a proper prior or a localisation gamma (at s → 0 the "
-                         "chains sample the prior)")
-    ladder = top.nbeta * np.logspace(math.log10(lowest), 0.0, int(temperatures))
-    seqs = np.random.SeedSequence(seed).spawn(len(ladder))
-    ests = []
-    for s_k, sq in zip(ladder, seqs):
-        U = top.at(nbeta=float(s_k))
-        tr = sample(U, sampler, chains=chains, draws=draws, warmup=warmup, seed=sq, init=init, progress=progress)
-        ests.append(estimate_from_trace(tr, estimator="llc"))
-    x = np.log(ladder)
-    g = np.array([e.value for e in ests])
-    se = np.array([e.se for e in ests])
-
-    def integrate(vals, xs):
-        steps = np.diff(xs)
-        cum = np.concatenate([[0.0], np.cumsum(steps * (vals[1:] + vals[:-1]) / 2)])
-        return vals[0] + cum  # + g(s_1) for [0, s_1]
-
-    curve = integrate(g, x)
-    w = np.zeros(len(x))
-    dx = np.diff(x)
-    w[0] += 1.0
-    w[:-1] += dx / 2
-    w[1:] += dx / 2
-    value = float(curve[-1])
-    F_se = float(math.sqrt(np.sum((w * se) ** 2)))
-    idx = sorted(set(range(0, len(x), 2)) | {len(x) - 1})
-    coarse = integrate(g[idx], x[idx])[-1]
-    disc = float(abs(value - coarse) / 3)
-    rung_warnings = [f"at nβ = {s_k:.3g}: {m}" for s_k, e in zip(ladder, ests) for m in e.warnings
-                     if "exceeds" not in m and "< 0" not in m]
-    warnings = []
-    if rung_warnings:
-        bad = sum(1 for e in ests if any("exceeds" not in m and "< 0" not in m for m in e.warnings))
-        warnings.append(f"{bad} of {len(ests)} rungs have warnings (settings['rung_warnings']), e.g. {rung_warnings[0]}")
-    if g[0] > max(F_se, 1e-12):
-        warnings.append(f"the bottom rung contributes g(s1) = {g[0]:.2g} > SE, and the segment [0, s1] is only bounded "
-                        f"below by it (E_s[f] decreases in s); lower `lowest`")
-    if disc > max(F_se, 1e-12):
-        warnings.append(f"the trapezoid error of the ladder (~{disc:.2g}) exceeds the Monte Carlo SE ({F_se:.2g}); "
-                        f"use more temperatures")
-    halves = (float(integrate(np.array([e.first_half for e in ests]), x)[-1]),
-              float(integrate(np.array([e.second_half for e in ests]), x)[-1]))
-    flags = ["non-finite"] if not np.isfinite(value) else []
-    settings = {**top.settings(), "sampler": ests[0].settings["sampler"], "chains": chains, "draws": draws,
-                "temperatures": int(temperatures), "lowest": lowest,
-                "ladder": [[float(a), float(b), float(c)] for a, b, c in zip(ladder, g, se)],
-                "curve": [[float(a), float(b), float(math.sqrt(np.sum(((w[:k + 1] if k else w[:1]) * se[:k + 1]) ** 2)))]
-                          for k, (a, b) in enumerate(zip(ladder, curve))],
-                "discretisation_error": disc, "rung_warnings": rung_warnings,
-                "formula": "F(nβ) = ∫ E_s[s(f − f*)] d log s (trapezoid over the ladder) + E_{s1}[s1(f − f*)]"}
-    return Estimate(value, F_se, "free-energy", float(min(e.ess for e in ests)), float(max(e.rhat for e in ests)),
-                    float(np.mean([e.acceptance for e in ests])), int(sum(e.divergences for e in ests)), halves[0],
-                    halves[1], ests[0].burn_in, tuple(warnings), tuple(flags), settings, None,
-                    tuple(e.trace for e in ests), sum(e.seconds for e in ests))
-
-
-def volume_scaling(target, data=None, *, n=None, beta=None, nbeta=None, prior=None, center=None, gamma=None,
-                   temperatures: int = 32, lowest: float = 1e-5, fit_below: float = 0.1, sampler="mala",
-                   chains: int = 100, draws: int = 500, warmup: int | None = None, seed=None, init=None,
-                   progress=None) -> Estimate:
-    """λ (and m) from the volume V(ε) = φ_γ{w : f(w) − f* < ε} ≍ c ε^λ (−log ε)^{m−1}, from a tempered ladder.
-
-    Runs :func:`free_energy` and reads the volume off each rung: with Z(s) = e^{−F(s)},
-    ``V(ε) = Z(s) · E_s[e^{s(f − f*)} 1{f − f* < ε}]`` exactly, evaluated at ε = 1/s
-    (where rung s has its mass). The curve (ε, log V, SE) is ``settings["curve"]``.
-    ``value`` is the least-squares fit of log V = λ log ε + (m − 1) log(−log ε) + c
-    over the points with ε < ``fit_below``; ``settings["m"]`` is the fitted m and
-    ``settings["lambda_m1"]`` the slope with m = 1 fixed. Over the finite range of ε
-    a ladder reaches (1/nβ … 1/(lowest·nβ)) the fitted pair is biased like every
-    finite-n estimate — compare the curve itself with theory when you can.
-
-    Examples
-    --------
-    >>> vs = volume_scaling("w1**2 + w2**2", nbeta=1e4, prior=Prior.uniform(-1, 1), temperatures=16,
-    ...                     chains=64, draws=300, seed=0)
-    >>> eps, logV, se = vs.settings["curve"][-1]        # V(ε) = πε/4 on [−1, 1]² for ε ≤ 1
-    >>> bool(abs(logV - np.log(np.pi * eps / 4)) < 4 * se + 0.02)
-    True
-    """
-    F = free_energy(target, data, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
-                    temperatures=temperatures, lowest=lowest, sampler=sampler, chains=chains, draws=draws,
-                    warmup=warmup, seed=seed, init=init, progress=progress)
-    fit_below = check_positive(fit_below, "fit_below")
-    curve = []
-    for (s_k, Fk, Fse), tr in zip(F.settings["curve"], F.trace):
-        eps = 1.0 / s_k
-        delta = tr.loss - tr.potential.center_loss
-        with np.errstate(over="ignore", invalid="ignore"):
-            wgt = np.where(delta < eps, np.exp(np.minimum(s_k * delta, 700.0)), 0.0)
-        wgt = wgt[np.all(np.isfinite(wgt), axis=1)]
-        mean = float(np.mean(wgt)) if wgt.size else float("nan")
-        if not (mean > 0):
-            continue
-        se_mean = _mcse(wgt)
-        logV = -Fk + math.log(mean)
-        curve.append([eps, logV, float(math.hypot(Fse, se_mean / mean))])
-    pts = np.array([c for c in curve if c[0] < min(fit_below, 1.0)])
-    warnings = list(F.warnings)
-    value = se = m_hat = lam1 = float("nan")
-    if len(pts) >= 4:
-        L = np.log(pts[:, 0])
-        X = np.stack([L, np.log(-L), np.ones_like(L)], axis=1)
-        coef, *_ = np.linalg.lstsq(X, pts[:, 1], rcond=None)
-        value, m_hat = float(coef[0]), float(coef[1] + 1)
-        resid = pts[:, 1] - X @ coef
-        dof = max(len(pts) - 3, 1)
-        cov = np.linalg.pinv(X.T @ X) * max(float(resid @ resid) / dof, float(np.mean(pts[:, 2] ** 2)))
-        se = float(math.sqrt(cov[0, 0]))
-        X1 = np.stack([L, np.ones_like(L)], axis=1)
-        lam1 = float(np.linalg.lstsq(X1, pts[:, 1], rcond=None)[0][0])
-    else:
-        warnings.append(f"only {len(pts)} points of the volume curve below ε = {fit_below}: lower `lowest` or raise nβ")
-    settings = {**F.settings, "curve": curve, "m": m_hat, "lambda_m1": lam1, "fit_below": fit_below,
-                "free_energy": F.value,
-                "formula": "V(ε) = Z(s) E_s[e^{s(f−f*)} 1{f−f* < ε}] at ε = 1/s; "
-                           "fit log V = λ log ε + (m−1) log(−log ε) + c"}
-    settings.pop("ladder", None)
-    flags = list(F.flags)
-    if np.isfinite(value) and value < 0:
-        flags.append("negative")
-    return Estimate(value, se, "volume-scaling", F.ess, F.rhat, F.acceptance, F.divergences, float("nan"),
-                    float("nan"), F.burn_in, tuple(warnings), tuple(flags), settings, None, F.trace, F.seconds)
 
 
 def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala", chains: int = 200,
