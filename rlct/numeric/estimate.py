@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
 from ..result import jsonable as _jsonable
 from .convergence import Convergence
 from .diagnostics import ess as _ess
@@ -31,7 +32,10 @@ from .exact import ExpectedValue, expected_lambda_hat
 from .potential import Potential, Prior  # noqa: F401  Prior: for the doctests
 from .samplers import Trace
 
-__all__ = ["Estimate", "estimate_from_trace", "lambda_flags", "line_fit", "conventions", "temperature_kw"]
+__all__ = ["Estimate", "estimate_from_trace", "degenerate_run", "lambda_flags", "line_fit", "conventions",
+           "temperature_kw", "ESTIMATOR_NAMES"]
+
+ESTIMATOR_NAMES = ("llc", "wbic", "two-temperature", "slope", "llc-sgld")
 
 
 @dataclass(frozen=True)
@@ -245,8 +249,14 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
     >>> est.estimator, est.burn_in
     ('llc', 150)
     """
+    if estimator not in ESTIMATOR_NAMES:
+        raise InputError(f"estimator must be one of {', '.join(ESTIMATOR_NAMES)}; got {estimator!r}")
+    if not isinstance(trace, Trace):
+        raise InputError(f"estimate_from_trace needs a Trace from rlct.numeric.sample, got {type(trace).__name__}")
     U = trace.potential
     scale = U.nbeta if scale is None else scale
+    if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+        raise InputError(f"scale must be a positive finite number, got {scale!r}")
     raw = scale * (trace.loss - U.center_loss)
     warnings = []
     finite = np.all(np.isfinite(raw), axis=1)
@@ -265,6 +275,7 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
         flags.append("non-finite")
     if convergence is not None and convergence.flag:
         flags.append(convergence.flag)
+    flags += degenerate_run(trace, x)
     warnings += _mcmc_warnings(trace, se, e, r, first, second)
     settings = {**U.settings(), **trace.settings(), **conventions(U, estimator), **(extra or {})}
     if convergence is not None:
@@ -277,6 +288,32 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
     return Estimate(value, se, estimator, e, r, float(np.mean(trace.acceptance[finite])),
                     int(trace.divergences.sum()), first, second, trace.warmup, tuple(warnings), tuple(flags),
                     settings, ev, trace, trace.seconds)
+
+
+def degenerate_run(trace: Trace, x: np.ndarray) -> list:
+    """Flags for a run whose numbers are not a finding: no move accepted, a statistic that never
+    varies, a potential that was NaN or −inf where the chains proposed to go, chains that escaped.
+
+    >>> from rlct.numeric import MALA, sample
+    >>> U = Potential.from_polynomial("w1**2", nbeta=10, prior=Prior.gaussian(1.0))
+    >>> tr = sample(U, MALA(step_size=1e6, spread=1.0), chains=4, draws=50, warmup=0, seed=0)
+    >>> degenerate_run(tr, tr.loss)
+    ['failed run: no proposal accepted (acceptance 0.000): the step size is far too large', 'failed run: λ̂ does not vary over the draws (every chain stayed where it started)']
+    """
+    out = []
+    acc = float(np.mean(trace.acceptance))
+    if trace.sampler.name != "sgld" and acc < 1e-3:
+        out.append(f"failed run: no proposal accepted (acceptance {acc:.3f}): the step size is far too large")
+    if x.size and float(np.max(x) - np.min(x)) == 0.0:
+        out.append("failed run: λ̂ does not vary over the draws (every chain stayed where it started)")
+    if trace.sampler.name == "mala" and int(trace.divergences.sum()):
+        out.append(f"failed run: the potential was NaN or −inf at {int(trace.divergences.sum())} proposals "
+                   f"(the loss is not finite on part of the region the chains explore)")
+    radius = _escape_radius(trace.potential)
+    if radius is not None and int(np.sum(trace.max_distance > radius)):
+        out.append(f"escaped: {int(np.sum(trace.max_distance > radius))} of {trace.chains} chains went further than "
+                   f"{radius:.3g} from w*")
+    return out
 
 
 def _mcmc_warnings(trace: Trace, se, e, r, first, second) -> list:
