@@ -173,11 +173,15 @@ class Potential:
     @classmethod
     def of(cls, target, data=None, **kw) -> "Potential":
         """A Potential from what the estimators accept: a Potential (returned as it is), a model
-        with ``data`` (:meth:`from_model`), or a polynomial K (:meth:`from_polynomial`); keyword
-        arguments that are None are ignored.
+        with ``data`` (:meth:`from_model`) or with ``data="population"`` (its true K,
+        :meth:`from_population`), or a polynomial K (:meth:`from_polynomial`); keyword arguments
+        that are None are ignored. This is the one step from a model to a potential.
 
         >>> Potential.of("w1**2", nbeta=10).nbeta
         10.0
+        >>> from rlct.models import TwoLayerNetwork
+        >>> Potential.of(TwoLayerNetwork(2), "population", n=1000).kind
+        'population'
         """
         given = {k: v for k, v in kw.items() if v is not None}
         if isinstance(target, Potential):
@@ -190,6 +194,10 @@ class Potential:
                 raise InputError("a model needs data: llc(model, data, ...)")
             if "center" in given:
                 raise InputError("the model fixes w* (model.true_parameter); do not pass center=")
+            if isinstance(data, str):
+                if data != "population":
+                    raise InputError(f"data must be a data set or 'population', got {data!r}")
+                return cls.from_population(target, **given)
             return cls.from_model(target, data, **given)
         if data is not None:
             raise InputError("data= is only for models; for an empirical loss polynomial use Potential.from_loss(L, n)")
@@ -337,6 +345,44 @@ class Potential:
                 if K.embed(params)(list(wstar)) != 0:
                     raise InputError("model.kl() does not vanish at model.true_parameter: K is not this model's KL divergence at w*")
         U = cls.from_loss(L, n, beta=beta, nbeta=nbeta, prior=prior, center=wstar, gamma=gamma, scaling=scaling)
+        U.info["model"] = repr(model)
+        return U
+
+    @classmethod
+    def from_population(cls, model, *, n=None, beta=None, nbeta=None, prior=None, gamma=None,
+                        backend: str = "auto") -> "Potential":
+        """The population potential ``nβ K(w) (+ localisation) − log φ`` of a model, with its true K:
+        ``model.population_loss()`` where ``kl()`` is only equivalent to K (a truncated series,
+        an equivalent polynomial), else the polynomial ``kl()``; with ``backend="auto"`` a model
+        with a JAX form and more than 40 parameters uses it (:mod:`rlct.numeric.modelloss`). With
+        no ``prior``, a model with parameter ``bounds`` gets the uniform prior on
+        ``model.prior_box()``.
+
+        >>> from rlct.models import ReducedRankRegression
+        >>> U = Potential.from_population(ReducedRankRegression(2, 2, 1, 0), n=100)
+        >>> U.kind, U.dim, U.info["f"]
+        ('population', 4, 'K')
+        """
+        from .modelloss import model_loss, supports
+
+        if backend not in ("auto", "numpy", "jax"):
+            raise InputError(f"backend must be 'auto', 'numpy' or 'jax', got {backend!r}")
+        params = tuple(str(p) for p in model.parameters)
+        center = [float(Fraction(v)) for v in model.true_parameter]
+        if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
+            prior = Prior.uniform(*model.prior_box())
+        info = {"f": "K", "model": repr(model)}
+        if backend == "jax" or (backend == "auto" and len(params) > 40 and supports(model)):
+            L = model_loss(model)
+            return cls._build(L, params, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
+                              kind="population", polynomial=None, info=info)
+        true_K = model.population_loss()
+        if true_K is not None:
+            return cls._build(CallableLoss(true_K.value, true_K.gradient, len(params)), params, n=n, beta=beta,
+                              nbeta=nbeta, prior=prior, center=center, gamma=gamma, kind="population",
+                              polynomial=None, info={**info, "evaluation": true_K.description})
+        U = cls.from_polynomial(model.kl(), n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
+                                variables=params)
         U.info["model"] = repr(model)
         return U
 

@@ -4,7 +4,7 @@ for process pools and Dask workers).
 >>> from rlct.numeric.runs import llc_point
 >>> out = llc_point({"model": "(w1*w2)**2", "n": 1000, "chains": 32, "draws": 200}, seed=0)
 >>> sorted(out)
-['ess', 'expected', 'expected_method', 'lambda', 'lambda_hat', 'nbeta', 'rhat', 'se', 'warnings']
+['ess', 'expected', 'expected_error', 'expected_method', 'flags', 'lambda', 'lambda_hat', 'nbeta', 'rhat', 'se', 'warnings']
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import InputError
+from .rows import RowTask, run_row
 
 __all__ = ["llc_point"]
 
@@ -22,24 +23,23 @@ def llc_point(point: dict, seed: int) -> dict:
     ``point`` keys: ``model`` (a model spec such as ``"TwoLayerNetwork(H=2)"`` or a polynomial
     K), ``n``; optional ``data`` ("population" default, or "sample"), ``sampler`` ("mala"),
     ``chains`` (200), ``draws`` (1000), ``expected`` (True: the finite-n value, quadrature for
-    d ≤ 3, else first order from the catalogue's (λ, m) when the model has one).
+    d ≤ 3, sequential Monte Carlo above, else first order from the catalogue's (λ, m)).
 
-    Returns a dict of plain numbers: lambda_hat, se, nbeta, ess, rhat, expected,
-    expected_method, lambda (the exact or catalogue λ when known, as a string), warnings.
+    Returns a dict of plain numbers: lambda_hat, se, nbeta, ess, rhat, expected, expected_error,
+    expected_method, lambda (the exact or catalogue λ when known, as a string), warnings, flags
+    (a flagged run's λ̂ is not a finding).
     """
-    from ..report.compare import RowTask, _run_n
-
     if "model" not in point or "n" not in point:
         raise InputError("a point needs 'model' and 'n'")
     target, is_model, lam_m = _target(str(point["model"]))
-    task = RowTask(target=target, is_model=is_model, n=int(float(point["n"])), seeds=(seed,), data_seed=seed + 1,
+    task = RowTask(target=target, n=int(float(point["n"])), seeds=(seed,), data_seed=seed + 1,
                    mode=point.get("data", "population"), sampler=point.get("sampler", "mala"),
                    chains=int(point.get("chains", 200)), draws=int(point.get("draws", 1000)),
                    expected=bool(point.get("expected", True)), lam_m=lam_m)
-    row = _run_n(task)[0]
+    row = run_row(task)[0]
     return {"lambda_hat": row.value, "se": row.se, "nbeta": row.nbeta, "ess": row.ess, "rhat": row.rhat,
-            "expected": row.expected, "expected_method": row.expected_method,
-            "lambda": str(lam_m[0]) if lam_m else None, "warnings": list(row.warnings)}
+            "expected": row.expected, "expected_error": row.expected_error, "expected_method": row.expected_method,
+            "lambda": str(lam_m[0]) if lam_m else None, "warnings": list(row.warnings), "flags": list(row.flags)}
 
 
 @lru_cache(maxsize=32)
