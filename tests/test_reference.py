@@ -39,6 +39,14 @@ def test_normal_crossing_matches_quadrature():
     assert ev.settings["runs"] == 4 and len(ev.settings["runs_lambda_hat"]) == 4
 
 
+def test_w1sq_w2_fourth_matches_quadrature():
+    # w1² w2⁴ at nβ = 579 on [-1, 1]²: 0.22233 by cubature (checked against plain Monte Carlo, 4·10⁷ draws)
+    ev = reference_lambda_hat("w1**2*w2**4", nbeta=579, particles=1000, runs=6, seed=1, final_sweeps=20)
+    exact = expected_lambda_hat("w1**2*w2**4", nbeta=579).value
+    assert abs(ev.value - exact) < 3.5 * ev.error, (ev, exact)
+    assert ev.error < 0.05 * exact / 2
+
+
 @pytest.mark.slow
 def test_separable_gaussian_closed_form_and_free_energy():
     # d = 6 closed forms: λ̂ and the free energy F (from the product of mean incremental weights)

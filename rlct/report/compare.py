@@ -504,7 +504,7 @@ class RowTask:
     keep_trace: bool = False
 
 
-_REFERENCE_PARTICLES = 384     # per SMC run in a report; runs are added (from 4) to match the row's SE
+_REFERENCE_PARTICLES = 512     # per SMC run in a report; runs are added (from 4) to match the row's SE
 
 
 def _run_n(task: RowTask) -> list:
