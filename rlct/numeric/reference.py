@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError, NotApplicable
+from ..errors import InputError, NotApplicable, Undecided
 from .exact import ExpectedValue
 from .potential import Potential, check_positive
 
@@ -178,6 +178,7 @@ class _Tempered:
         self.low = np.where(self.bounded, base.low, 0.0)
         self.width = np.where(self.bounded, base.high - base.low, 1.0)
         self.evaluations = 0
+        self.cap = math.inf              # raise Undecided past this many evaluations
 
     def to_z(self, w):
         u = np.clip((w - self.low) / self.width, 1e-300, 1.0)
@@ -190,6 +191,9 @@ class _Tempered:
     def __call__(self, z):
         """(b, ∇b, f − f*, ∇f) in z at each row of z; b = −log π₀ − log|dw/dz|, inf outside the support."""
         self.evaluations += len(z)
+        if self.evaluations > self.cap:
+            raise Undecided(f"the SMC reference needs more than max_evaluations = {self.cap:.6g} potential "
+                            "evaluations for its minimum number of runs; raise max_evaluations or lower particles")
         w = self.to_w(z)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             Uv, G, f = self.U.evaluate(w)
@@ -340,10 +344,11 @@ def _pilot_step_size(rng, target, base, particles):
 
 
 def _smc_run(U, base: _Base, rng, particles: int, ess_fraction: float, min_moves: int, max_moves: int,
-             final_sweeps: int) -> dict:
+             final_sweeps: int, cap: float = math.inf) -> dict:
     """One SMC run: temperatures by bisection on the ESS, MALA kernels adapted on the particles
     (covariance, step size, number of moves), then ``final_sweeps`` sweeps at nβ."""
     target = _Tempered(U, base)
+    target.cap = cap
     nbeta = target.nbeta
     N = particles
     x = target.to_z(base.sample(rng, N))
@@ -429,8 +434,10 @@ def _smc(target, *, nbeta, n, beta, prior, center, gamma, particles, runs, seed,
     t0 = time.perf_counter()
     out = []
     for child in children:
+        spent = sum(o["evaluations"] for o in out)
+        cap = max_evaluations - spent if max_evaluations is not None and len(out) < runs else math.inf
         out.append(_smc_run(U, base, np.random.Generator(np.random.PCG64(child)), particles, ess_fraction,
-                            min_moves, max_moves, final_sweeps))
+                            min_moves, max_moves, final_sweeps, cap))
         if len(out) < runs:
             continue
         value, between, within = _summary(out, runs)
@@ -468,7 +475,8 @@ _DOC_PARAMS = """
     target_error, max_runs, max_evaluations : optional
         With ``target_error``, runs are added beyond ``runs`` until the error is at most
         ``target_error``, ``max_runs`` runs were made, or one more run would take the potential
-        evaluations past ``max_evaluations``.
+        evaluations past ``max_evaluations``. The first ``runs`` runs raise
+        :class:`~rlct.errors.Undecided` if they need more than ``max_evaluations``.
     seed : int or SeedSequence, optional
         Seeds the runs (each gets a child of ``SeedSequence(seed)``).
     ess_fraction : float
