@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from rlct.errors import InputError, NotApplicable
+from rlct.errors import InputError, NotApplicable, Undecided
 from rlct.numeric import Potential, Prior, expected_lambda_hat, reference_free_energy, reference_lambda_hat
 from rlct.numeric.reference import _base_of
 
@@ -82,9 +82,12 @@ def test_target_error_adds_runs_within_budget():
     ev = reference_lambda_hat("w1**2 + w2**2", nbeta=100, prior="gaussian", particles=64, runs=2, seed=0,
                               final_sweeps=2, target_error=1e-9, max_runs=5)
     assert ev.settings["runs"] == 5                                   # the target is out of reach
-    ev = reference_lambda_hat("w1**2 + w2**2", nbeta=100, prior="gaussian", particles=64, runs=2, seed=0,
-                              final_sweeps=2, target_error=1e-9, max_runs=20, max_evaluations=1)
+    kw = dict(nbeta=100, prior="gaussian", particles=64, runs=2, seed=0, final_sweeps=2)
+    two = reference_lambda_hat("w1**2 + w2**2", **kw).settings["evaluations"]
+    ev = reference_lambda_hat("w1**2 + w2**2", **kw, target_error=1e-9, max_runs=20, max_evaluations=two + 1)
     assert ev.settings["runs"] == 2                                   # the budget stops it at the minimum
+    with pytest.raises(Undecided, match="max_evaluations"):          # the minimum itself is over budget
+        reference_lambda_hat("w1**2 + w2**2", **kw, max_evaluations=two // 2)
 
 
 def test_base_is_sampled_exactly():
