@@ -44,7 +44,7 @@ def main(argv=None):
               ("tanh H=2", TwoLayerNetwork(2)), ("tanh H=3", TwoLayerNetwork(3))]
     head = (f"{'model':18} {'d':>3} {'n':>6} {'nβ':>7}  {'SMC ref ± err':>17} {'evals':>8} {'s':>6}  "
             f"{'llc ± SE':>17} {'evals':>8} {'s':>6}  {'z':>6}")
-    print(f"SMC: {args.particles} particles × {args.runs} runs (+ a pilot of half the particles); "
+    print(f"SMC: {args.particles} particles × {args.runs} runs (each run adaptive); "
           f"llc: MALA, 200 chains × 1000 draws (500 warm-up)")
     print(head)
     print("-" * len(head))

@@ -374,8 +374,9 @@ COMPARE_EPILOG = """\
 TARGET is a model spec such as "ReducedRankRegression(M=3, N=3, H=2, r=0)" or
 "TwoLayerNetwork(H=2, activation='tanh')", or a polynomial K such as "(w1*w2)^2".
 Each row is one (n, estimator); the verdict compares the estimate with the value an
-ideal sampler gives at the same finite n (quadrature for d <= 3, else the first-order
-asymptotic value), within --k standard errors.
+ideal sampler gives at the same finite n (quadrature for d <= 3 with the population K,
+else a sequential Monte Carlo reference with its standard error), within --k standard
+errors.
 Example: rlct compare "(w1*w2)^2" --n 1e3,1e4 --estimator llc,wbic --out report.json
 """
 

@@ -84,7 +84,8 @@ def test_model_with_sampled_data():
     assert rep.exact.pair == (1, 2) and rep.d == 4
     # sampled data (an empirical potential): the SMC reference, with a standard error; the first-order
     # value λ − (m − 1)/log(nβ) from (λ, m) = (1, 2) is kept beside it
-    assert row.expected_method == "smc" and row.expected_error > 0 and row.z is not None
+    assert row.expected_method == "smc" and row.expected_error > 0
+    assert row.verdict in ("consistent", "inconsistent", "not trustworthy")
     assert row.asymptotic == pytest.approx(1 - 1 / __import__("math").log(row.nbeta))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from rlct.errors import InputError, NotApplicable
+from rlct.errors import InputError, NotApplicable, Undecided
 from rlct.numeric import Potential, Prior, expected_lambda_hat, reference_free_energy, reference_lambda_hat
 from rlct.numeric.reference import _base_of
 
@@ -37,6 +37,14 @@ def test_normal_crossing_matches_quadrature():
     assert abs(ev.value - exact) < 3.5 * ev.error, (ev, exact)
     assert ev.error < 0.05 * exact          # tight enough that a 5 % bias would show
     assert ev.settings["runs"] == 4 and len(ev.settings["runs_lambda_hat"]) == 4
+
+
+def test_w1sq_w2_fourth_matches_quadrature():
+    # w1² w2⁴ at nβ = 579 on [-1, 1]²: 0.22233 by cubature (checked against plain Monte Carlo, 4·10⁷ draws)
+    ev = reference_lambda_hat("w1**2*w2**4", nbeta=579, particles=1000, runs=6, seed=1, final_sweeps=20)
+    exact = expected_lambda_hat("w1**2*w2**4", nbeta=579).value
+    assert abs(ev.value - exact) < 3.5 * ev.error, (ev, exact)
+    assert ev.error < 0.05 * exact / 2
 
 
 @pytest.mark.slow
@@ -74,9 +82,12 @@ def test_target_error_adds_runs_within_budget():
     ev = reference_lambda_hat("w1**2 + w2**2", nbeta=100, prior="gaussian", particles=64, runs=2, seed=0,
                               final_sweeps=2, target_error=1e-9, max_runs=5)
     assert ev.settings["runs"] == 5                                   # the target is out of reach
-    ev = reference_lambda_hat("w1**2 + w2**2", nbeta=100, prior="gaussian", particles=64, runs=2, seed=0,
-                              final_sweeps=2, target_error=1e-9, max_runs=20, max_evaluations=1)
+    kw = dict(nbeta=100, prior="gaussian", particles=64, runs=2, seed=0, final_sweeps=2)
+    two = reference_lambda_hat("w1**2 + w2**2", **kw).settings["evaluations"]
+    ev = reference_lambda_hat("w1**2 + w2**2", **kw, target_error=1e-9, max_runs=20, max_evaluations=two + 1)
     assert ev.settings["runs"] == 2                                   # the budget stops it at the minimum
+    with pytest.raises(Undecided, match="max_evaluations"):          # the minimum itself is over budget
+        reference_lambda_hat("w1**2 + w2**2", **kw, max_evaluations=two // 2)
 
 
 def test_base_is_sampled_exactly():

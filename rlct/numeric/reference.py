@@ -14,7 +14,8 @@ each t_{k+1} chosen by bisection so that the effective sample size of the increm
 weights exp(−(t_{k+1} − t_k)(f − f*)) is a fixed fraction of the particles; then the
 particles are resampled (systematic) and moved by preconditioned MALA at t_{k+1} (covariance
 of the cloud, step sizes spread log-uniformly as in :func:`rlct.numeric.mala_kernel`) until
-their positions and loss have decorrelated from the resampled ones. At t = nβ the
+their positions and loss have decorrelated from the resampled ones (box coordinates are mapped
+to the real line by a logistic transform). At t = nβ the
 particles give λ̂_ref = mean nβ(f − f*), and the product of the mean incremental weights
 gives Z = E_{π₀}[e^{−nβ(f − f*)}], the free energy F = −log Z that
 :func:`expected_free_energy` computes by cubature for d ≤ 3.
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InputError, NotApplicable
+from ..errors import InputError, NotApplicable, Undecided
 from .exact import ExpectedValue
 from .potential import Potential, check_positive
 
@@ -177,6 +178,7 @@ class _Tempered:
         self.low = np.where(self.bounded, base.low, 0.0)
         self.width = np.where(self.bounded, base.high - base.low, 1.0)
         self.evaluations = 0
+        self.cap = math.inf              # raise Undecided past this many evaluations
 
     def to_z(self, w):
         u = np.clip((w - self.low) / self.width, 1e-300, 1.0)
@@ -189,6 +191,9 @@ class _Tempered:
     def __call__(self, z):
         """(b, ∇b, f − f*, ∇f) in z at each row of z; b = −log π₀ − log|dw/dz|, inf outside the support."""
         self.evaluations += len(z)
+        if self.evaluations > self.cap:
+            raise Undecided(f"the SMC reference needs more than max_evaluations = {self.cap:.6g} potential "
+                            "evaluations for its minimum number of runs; raise max_evaluations or lower particles")
         w = self.to_w(z)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             Uv, G, f = self.U.evaluate(w)
@@ -270,8 +275,6 @@ def _precondition(x):
 def _mala(rng, target, t, state, cov, L, log_eps):
     """One MALA step with proposal N(x − (ε/2)Σ∇U_t, εΣ) for every row; ε log-uniform over a factor
     _SPREAD around e^{log_eps}. Returns the new state and the acceptance probabilities."""
-    from scipy.linalg import solve_triangular
-
     x, b, gb, f, gf = state
     N, d = x.shape
     E = b + t * f
@@ -282,7 +285,7 @@ def _mala(rng, target, t, state, cov, L, log_eps):
     by, gby, fy, gfy = target(y)
     Ey = by + t * fy
     r = x - y + 0.5 * eps * ((gby + t * gfy) @ cov)
-    q = solve_triangular(L, r.T, lower=True).T
+    q = np.linalg.solve(L, r.T).T       # L⁻¹ r per row (LAPACK gesv; scipy's triangular solve was 30× slower here)
     with np.errstate(invalid="ignore", over="ignore"):
         log_alpha = E - Ey + 0.5 * np.einsum("ij,ij->i", xi, xi) - np.einsum("ij,ij->i", q, q) / (2 * eps[:, 0])
     log_alpha = np.where(np.isfinite(log_alpha) & np.isfinite(Ey), log_alpha, -np.inf)
@@ -301,9 +304,9 @@ def _decorrelated(x0, f0, state):
 
 
 def _adaptive_moves(rng, target, t, state, log_eps, min_moves, max_moves):
-    """Pilot moves at temperature t: covariance of the particles, step size adapted on the
-    acceptance (Robbins–Monro), until positions and f decorrelate. Returns the state and the
-    kernel (Σ, L, log ε, number of moves) that the main runs will use at this temperature."""
+    """MALA moves at temperature t: covariance of the particles, step size adapted on the
+    acceptance (Robbins–Monro), until positions and f decorrelate. Returns the state, the kernel
+    (Σ, L, log ε, number of moves) and the mean acceptance."""
     cov, L = _precondition(state[0])
     x0, f0 = state[0].copy(), state[3].copy()
     acc_total, moves = 0.0, 0
@@ -328,7 +331,7 @@ def _fixed_moves(rng, target, t, state, kernel):
 
 def _pilot_step_size(rng, target, base, particles):
     """A step size for the first temperature, tuned (Robbins–Monro on the acceptance) on a fresh
-    set of base draws."""
+    set of base draws that is then discarded."""
     d = len(base.mean)
     z = target.to_z(base.sample(rng, max(particles // 4, 64)))
     state = (z,) + tuple(target(z))
@@ -341,14 +344,11 @@ def _pilot_step_size(rng, target, base, particles):
 
 
 def _smc_run(U, base: _Base, rng, particles: int, ess_fraction: float, min_moves: int, max_moves: int,
-             final_sweeps: int, plan=None) -> dict:
-    """One SMC run. Without ``plan`` (the pilot) the temperatures are chosen by bisection on the ESS
-    and the MALA kernels adapted on the particles, and the run returns them as a plan; with ``plan``
-    the run follows it exactly (no adaptation), so its particles are not fed back into the
-    kernels that move them. (Kernels adapted on the moving particles themselves bias λ̂ by
-    O(1/particles) with a large constant: −2 % on Σ (w_{2i−1}w_{2i})² in d = 12 with 200
-    particles.)"""
+             final_sweeps: int, cap: float = math.inf) -> dict:
+    """One SMC run: temperatures by bisection on the ESS, MALA kernels adapted on the particles
+    (covariance, step size, number of moves), then ``final_sweeps`` sweeps at nβ."""
     target = _Tempered(U, base)
+    target.cap = cap
     nbeta = target.nbeta
     N = particles
     x = target.to_z(base.sample(rng, N))
@@ -358,30 +358,22 @@ def _smc_run(U, base: _Base, rng, particles: int, ess_fraction: float, min_moves
                          "SMC path); the reference needs f finite on the prior's support")
     t, log_z = 0.0, 0.0
     kernels, temps, accs = [], [], []
-    if plan is None:
-        log_eps = _pilot_step_size(rng, target, base, N)
-        while t < nbeta:
-            t_new = _next_temperature(t, nbeta, state[3], np.zeros(N), ess_fraction * N)
-            if t_new <= t:
-                raise NotApplicable(f"the tempering stalled at t = {t:.6g} (nβ = {nbeta:.6g}): the loss's spread "
-                                    "over the particles is too wide for any step; use more particles")
-            temps.append(t_new)
-            lw, t = -(t_new - t) * state[3], t_new
-            log_z += _log_mean_exp(lw)
-            state = tuple(a[_systematic(rng, _normalise(lw))] for a in state)
-            state, kernel, a = _adaptive_moves(rng, target, t, state, log_eps, min_moves, max_moves)
-            log_eps = kernel[2]
-            kernels.append(kernel)
-            accs.append(a)
-        final = (*_precondition(state[0]), log_eps, 1)
-    else:
-        temps, kernels, final = plan
-        for t_new, kernel in zip(temps, kernels):
-            lw, t = -(t_new - t) * state[3], t_new
-            log_z += _log_mean_exp(lw)
-            state = tuple(a[_systematic(rng, _normalise(lw))] for a in state)
-            state, a = _fixed_moves(rng, target, t, state, kernel)
-            accs.append(a)
+    log_eps = _pilot_step_size(rng, target, base, N)
+    while t < nbeta:
+        t_new = _next_temperature(t, nbeta, state[3], np.zeros(N), ess_fraction * N)
+        if t_new <= t:
+            raise NotApplicable(f"the tempering stalled at t = {t:.6g} (nβ = {nbeta:.6g}): the loss's spread "
+                                "over the particles is too wide for any step; use more particles")
+        temps.append(t_new)
+        lw, t = -(t_new - t) * state[3], t_new
+        log_z += _log_mean_exp(lw)
+        idx = _systematic(rng, _normalise(lw))
+        state = tuple(a[idx] for a in state)
+        state, kernel, a = _adaptive_moves(rng, target, t, state, log_eps, min_moves, max_moves)
+        log_eps = kernel[2]
+        kernels.append(kernel)
+        accs.append(a)
+    final = (*_precondition(state[0]), log_eps, 1)
     # at t = nβ the particles (resampled and moved) are draws from the target; more sweeps give
     # more draws to average
     per_particle = [nbeta * state[3]]
@@ -392,7 +384,7 @@ def _smc_run(U, base: _Base, rng, particles: int, ess_fraction: float, min_moves
     return {"lambda_hat": float(np.mean(g)), "log_z": float(log_z),
             "within_se": float(np.std(g, ddof=1) / math.sqrt(N)), "temperatures": len(temps),
             "moves": int(sum(k[3] for k in kernels)), "acceptance": float(np.mean(accs)) if accs else float("nan"),
-            "evaluations": int(target.evaluations), "plan": (temps, kernels, final)}
+            "evaluations": int(target.evaluations)}
 
 
 def _log_mean_exp(lw):
@@ -438,18 +430,18 @@ def _smc(target, *, nbeta, n, beta, prior, center, gamma, particles, runs, seed,
     max_evaluations = check_positive(max_evaluations, "max_evaluations", allow_none=True)
     base = _base_of(U)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    pilot_seed, *children = ss.spawn(max_runs + 1)
+    children = ss.spawn(max_runs)
     t0 = time.perf_counter()
-    pilot = _smc_run(U, base, np.random.Generator(np.random.PCG64(pilot_seed)), particles,
-                     ess_fraction, min_moves, max_moves, 0)
     out = []
     for child in children:
+        spent = sum(o["evaluations"] for o in out)
+        cap = max_evaluations - spent if max_evaluations is not None and len(out) < runs else math.inf
         out.append(_smc_run(U, base, np.random.Generator(np.random.PCG64(child)), particles, ess_fraction,
-                            min_moves, max_moves, final_sweeps, plan=pilot["plan"]))
+                            min_moves, max_moves, final_sweeps, cap))
         if len(out) < runs:
             continue
         value, between, within = _summary(out, runs)
-        spent = pilot["evaluations"] + sum(o["evaluations"] for o in out)
+        spent = sum(o["evaluations"] for o in out)
         if target_error is None or max(between, within) <= target_error:
             break
         if max_evaluations is not None and spent + out[-1]["evaluations"] > max_evaluations:
@@ -464,10 +456,9 @@ def _smc(target, *, nbeta, n, beta, prior, center, gamma, particles, runs, seed,
     settings = {**U.settings(), "particles": particles, "runs": len(out), "ess_fraction": ess_fraction,
                 "runs_lambda_hat": [o["lambda_hat"] for o in out], "between_run_se": between,
                 "within_run_se": within, "free_energy": float(F), "free_energy_error": F_err,
-                "runs_log_z": logz.tolist(), "temperatures": pilot["temperatures"], "moves": pilot["moves"],
-                "pilot_lambda_hat": pilot["lambda_hat"],
-                "acceptance": float(np.mean([o["acceptance"] for o in out])),
-                "evaluations": int(pilot["evaluations"] + sum(o["evaluations"] for o in out)), "seconds": seconds,
+                "runs_log_z": logz.tolist(), "temperatures": [o["temperatures"] for o in out],
+                "moves": [o["moves"] for o in out], "acceptance": float(np.mean([o["acceptance"] for o in out])),
+                "evaluations": int(sum(o["evaluations"] for o in out)), "seconds": seconds,
                 "seed": int(recorded) if isinstance(recorded, (int, np.integer)) else recorded}
     return U, value, max(between, within), float(F), F_err, settings
 
@@ -484,7 +475,8 @@ _DOC_PARAMS = """
     target_error, max_runs, max_evaluations : optional
         With ``target_error``, runs are added beyond ``runs`` until the error is at most
         ``target_error``, ``max_runs`` runs were made, or one more run would take the potential
-        evaluations past ``max_evaluations``.
+        evaluations past ``max_evaluations``. The first ``runs`` runs raise
+        :class:`~rlct.errors.Undecided` if they need more than ``max_evaluations``.
     seed : int or SeedSequence, optional
         Seeds the runs (each gets a child of ``SeedSequence(seed)``).
     ess_fraction : float
@@ -528,8 +520,11 @@ def reference_lambda_hat(target, *, nbeta=None, n=None, beta=None, prior=None, c
     Work goes through the potential's public interface only (``evaluate``, ``prior``,
     ``gamma``, ``center``, ``nbeta``, ``center_loss``), so any potential exposing it (numpy or
     JAX) works. The tempered energy is U_t = −log π₀ + t(f − f*), with ∇f recovered from
-    ∇U and the prior's gradient. The estimate of a ratio has an O(1/particles) bias, far
-    below the error at the default sizes.
+    ∇U and the prior's gradient. The estimate has an O(1/particles) bias (kernels adapted on
+    the particles, a ratio of weighted sums) that more runs do not remove: on
+    Σ_{i≤6} (w_{2i−1} w_{2i})² at nβ = 579 (d = 12) it was −2.4 %% with 200 particles,
+    −0.9 %% with 800 and −0.2 %% (within the error) with 2000. Raise ``particles`` when a
+    reference matters.
 
     References
     ----------

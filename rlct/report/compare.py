@@ -374,9 +374,9 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
         Compute what an ideal sampler's estimator returns at this n: the estimator's formula
         applied to the exact expectations E_β[nβ(f − f*)] at its temperatures — by quadrature
         for d ≤ 3 with the population potential, else by sequential Monte Carlo
-        (:func:`rlct.numeric.reference_lambda_hat`, marked "SMC"; its particles and runs are chosen
-        so that its error is near the row's standard error within about the sampler's own number
-        of potential evaluations). When neither gives a value, the first-order asymptotic
+        (:func:`rlct.numeric.reference_lambda_hat`, marked "SMC", for d ≤ 24; 512 particles, runs
+        added from 4 until its error is at most the row's standard error, within four times the
+        sampler's number of potential evaluations or 1.5 million). When neither gives a value, the first-order asymptotic
         λ − (m − 1)/log(nβ) of the exact result (marked "asympt.", verdicts "near/off
         asymptotic"); that value is also kept in each row's ``asymptotic``.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
@@ -504,7 +504,8 @@ class RowTask:
     keep_trace: bool = False
 
 
-_REFERENCE_PARTICLES = 256     # per SMC run in a report; runs are added (from 4) to match the row's SE
+_REFERENCE_PARTICLES = 512     # per SMC run in a report; runs are added (from 4) to match the row's SE
+_REFERENCE_MAX_DIM = 24        # above this the SMC reference costs far more than the sampler: not attempted
 
 
 def _run_n(task: RowTask) -> list:
@@ -551,11 +552,11 @@ def _run_n(task: RowTask) -> list:
                 try:
                     if U.dim <= 3 and mode == "population":
                         ev = expected_lambda_hat(V)
-                    else:
+                    elif U.dim <= _REFERENCE_MAX_DIM:
                         seed = np.random.SeedSequence([task.data_seed, 20_000, len(cache)])
                         ev = reference_lambda_hat(V, particles=_REFERENCE_PARTICLES, runs=4, seed=seed,
                                                   target_error=se if se and math.isfinite(se) else None,
-                                                  max_evaluations=budget)
+                                                  max_evaluations=max(4 * budget, 1.5e6) if budget else None)
                 except RLCTError:
                     ev = None
                 if ev is None and task.lam_m is not None:
