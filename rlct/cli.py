@@ -19,7 +19,7 @@ from .models import MODELS, NormalMixture, ReducedRankRegression, TwoLayerNetwor
 from .polynomial import as_polynomial
 from .problem import prepare
 from .report import Report, Rich, compare, table
-from .report.render import latex_escape
+from .render import latex_escape
 from .resolution import normal_fan
 
 WIDTH = 100  # the demo's prose is wrapped to this width

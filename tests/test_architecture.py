@@ -10,11 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "rlct"
 
-# Known edges the numeric side still has to remove (owned by the numeric work, not the
-# exact side): rlct.numeric.runs imports the report layer above it.
-ALLOWED_EDGES = {
-    ("rlct.numeric.runs", "rlct.report.compare"),  # TODO(lead): remove with the numeric layering
-}
+# No exceptions: nothing imports a layer above it.
+ALLOWED_EDGES: set = set()
 
 
 def _module_name(path: Path) -> str:
@@ -123,3 +120,9 @@ def test_every_z3_solver_is_built_in_rlct_real():
                           ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""])
                           for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))))
     assert users == ["rlct.real"]
+
+
+def test_numeric_does_not_import_the_report_layer():
+    bad = [(m, t) for m, p in _modules().items() if m.startswith("rlct.numeric")
+           for t, _, _ in _imports(m, p, _modules()) if t.startswith("rlct.report")]
+    assert not bad, bad

@@ -45,3 +45,11 @@ def test_unknown_estimator_name_is_an_error():
     tr = sample(_U(), chains=4, draws=60, seed=0)
     with pytest.raises(InputError, match="estimator must be one of"):
         estimate_from_trace(tr, estimator="bogus")
+
+
+def test_a_failed_run_is_a_failed_run_in_the_report():
+    import rlct
+
+    rep = rlct.compare("w1**2 + w2**2", ns=[1000], sampler=MALA(step_size=1e6, spread=1.0), chains=8, draws=60,
+                       seed=0, exact=False)
+    assert rep.rows[0].verdict == "failed run" and rep.rows[0].z is None

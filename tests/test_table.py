@@ -15,7 +15,7 @@ import pytest
 
 from rlct import RLCT, InputError
 from rlct.report import COLUMNS, Row, Table, table
-from rlct.report.render import Bound, Math, expression_latex, latex_escape, to_latex
+from rlct.render import Bound, Math, expression_latex, latex_escape, to_latex
 
 COLS = ("name", "K", "d", "BIC", "lambda", "m", "method", "source")
 ITEMS = [

@@ -162,7 +162,7 @@ class Estimate:
         if self.expected is not None:
             rows.append(("ideal value at this nβ", f"{self.expected.value:.6g} ({self.expected.method})"))
         rows += [("FLAG", f) for f in self.flags] + [("warning", w) for w in self.warnings]
-        from ..report.render import to_markdown
+        from ..render import to_markdown
 
         return to_markdown(["", ""], rows, align="ll")
 

@@ -180,7 +180,7 @@ class SweepResult:
                 row += ["—" if ref is None else _fmt(float(ref), digits),
                         "—" if math.isnan(z) else f"{z:.2f}"]
             rows.append(row)
-        from ..report.render import to_markdown
+        from ..render import to_markdown
 
         return to_markdown(header, rows, align="l" * len(header))
 

@@ -2,7 +2,7 @@
 
 :func:`table` computes (λ, m) for many polynomials or models and returns a
 :class:`Table` that renders as text (``str``), Markdown, LaTeX (booktabs),
-HTML, CSV and JSON. :mod:`rlct.report.render` holds the format kernel shared by
+HTML, CSV and JSON. :mod:`rlct.render` holds the format kernel shared by
 all report objects.
 
 >>> from rlct.report import table
@@ -13,7 +13,7 @@ all report objects.
 """
 
 from .compare import Report, ReportRow, compare
-from .render import Bound, Math, Rich
+from ..render import Bound, Math, Rich
 from .table import COLUMNS, DEFAULT_COLUMNS, Row, Table, table
 
 __all__ = ["compare", "Report", "ReportRow", "table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS", "Math", "Rich", "Bound"]

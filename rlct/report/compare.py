@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..errors import InputError, RLCTError
+from ..numeric.rows import ESTIMATORS, RowTask, run_row
 from ..result import RLCT, jsonable as _jsonable, latex_fraction, parse_json
-from . import render
-from .render import Bound, Math, Rich
+from .. import render
+from ..render import Bound, Math, Rich
 
 __all__ = ["compare", "Report", "ReportRow", "ESTIMATORS"]
-
-ESTIMATORS = ("llc", "wbic", "two-temperature", "slope", "llc-sgld")
-
 
 @dataclass(frozen=True)
 class ReportRow:
@@ -176,7 +174,7 @@ class Report:
         return f"{self.name} (d = {self.d}): {ex}"
 
     def _title_latex(self):
-        from .render import latex_escape
+        from ..render import latex_escape
 
         r = self.exact
         head = (f"$K = {self.polynomial_latex}$" if self.polynomial_latex else latex_escape(self.name))
@@ -325,6 +323,8 @@ class Report:
 
 
 def _verdict(est, value, se, expected, expected_error, k, expected_method=None):
+    if any(f.startswith("failed run") for f in est.flags):
+        return "failed run", None
     if est.flags or est.warnings or not (math.isfinite(value) and math.isfinite(se) and se > 0):
         return "not trustworthy", None
     if expected is None:
@@ -438,17 +438,17 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
         else None
     tasks = []
     for j, n in enumerate(ns):
-        tasks.append(RowTask(target=target if is_model else K, is_model=is_model, n=n, estimators=tuple(estimators),
+        tasks.append(RowTask(target=target if is_model else K, n=n, estimators=tuple(estimators),
                              seeds=tuple(seed + j * len(estimators) + e for e in range(len(estimators))),
                              data_seed=seed + 10_000 + j, mode=mode, prior=prior, gamma=gamma, sampler=sampler,
-                             chains=chains, draws=draws, warmup=warmup, expected=expected, lam_m=lam_m, k=k,
+                             chains=chains, draws=draws, warmup=warmup, expected=expected, lam_m=lam_m,
                              progress=progress, keep_trace=executor is None))
     if executor is None:
-        results = [_run_n(t) for t in tasks]
+        results = [run_row(t) for t in tasks]
     else:
-        futures = [executor.submit(_run_n, t) for t in tasks]
+        futures = [executor.submit(run_row, t) for t in tasks]
         results = [f.result() for f in futures]
-    rows = tuple(r for rs in results for r in rs)
+    rows = tuple(_report_row(r, k) for rs in results for r in rs)
     settings = {"sampler": sampler, "chains": chains, "draws": draws, "warmup": warmup, "seed": seed, "data": mode,
                 "prior": str(prior) if prior is not None else "uniform on w* ± 1", "gamma": gamma,
                 "beta": "1/log n"}
@@ -456,149 +456,10 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     return Report(name, d, exact_result, rows, k, settings, None if is_model else K.latex())
 
 
-def _reference(name, est, beta, ideal):
-    """What an ideal sampler's estimator returns at this n: the same formula applied to the exact
-    expectations g(β) = E_β[nβ(f − f*)] (E_β[n(f − f*)] = g(β)/β)."""
-    if name in ("llc", "llc-sgld", "wbic"):      # WBIC's λ̂ = E_β[n(f − f*)]/log n = g(β) at β = 1/log n
-        g = ideal(beta)
-        return g if g is not None else (None, None, None)
-    betas = [float(b) for b in est.settings.get("betas", [])]
-    gs = [ideal(b) for b in betas]
-    if len(betas) < 2 or any(g is None for g in gs):
-        return None, None, None
-    x = [1 / b for b in betas]
-    y = [g[0] / b for g, b in zip(gs, betas)]
-    err = [(g[1] or 0.0) / b for g, b in zip(gs, betas)]
-    method = gs[0][2]
-    if name == "two-temperature":
-        den = x[0] - x[1]
-        return (y[0] - y[1]) / den, math.hypot(err[0], err[1]) / abs(den), method
-    mx, my = sum(x) / len(x), sum(y) / len(y)                   # "slope": least-squares slope of y on x
-    sxx = sum((xi - mx) ** 2 for xi in x)
-    value = sum((xi - mx) * (yi - my) for xi, yi in zip(x, y)) / sxx
-    error = math.sqrt(sum(((xi - mx) / sxx * e) ** 2 for xi, e in zip(x, err)))
-    return value, error, method
-
-
-@dataclass(frozen=True)
-class RowTask:
-    """Everything one sample size needs (picklable: one task per n for pools and Dask)."""
-
-    target: Any  # a model or a Polynomial K
-    is_model: bool
-    n: int
-    estimators: tuple = ("llc",)
-    seeds: tuple = (0,)
-    data_seed: int = 10_000
-    mode: str = "population"
-    prior: Any = None
-    gamma: float | None = None
-    sampler: str = "mala"
-    chains: int = 200
-    draws: int = 1000
-    warmup: int | None = None
-    expected: bool = True
-    lam_m: tuple | None = None
-    k: float = 2.0
-    progress: bool | None = False
-    keep_trace: bool = False
-
-
-_REFERENCE_PARTICLES = 512     # per SMC run in a report; runs are added (from 4) to match the row's SE
-_REFERENCE_MAX_DIM = 24        # above this the SMC reference costs far more than the sampler: not attempted
-
-
-def _run_n(task: RowTask) -> list:
-    """All estimators at one n (a picklable task for process pools and Dask)."""
-    import numpy as np
-
-    from ..numeric import Potential, estimators as E, expected_lambda_hat
-    from ..numeric.exact import asymptotic_lambda_hat
-    from ..numeric.reference import reference_lambda_hat
-    from ..polynomial import Polynomial
-
-    from ..numeric import Prior
-
-    target, n, mode = task.target, task.n, task.mode
-    center = [float(v) for v in target.true_parameter] if task.is_model else None
-    prior, gamma = task.prior, task.gamma
-    if prior is None and task.is_model and target.bounds:
-        prior = Prior.uniform(*target.prior_box())
-    if mode == "sample":
-        sample = target.sample(n, seed=task.data_seed)
-        loss = target.loss(sample)
-        if isinstance(loss, Polynomial):
-            U = Potential.from_loss(loss, n, prior=prior, center=center, gamma=gamma)
-        else:
-            U = Potential.from_callable(loss.value, loss.gradient, dim=len(target.parameters), n=n, prior=prior,
-                                        center=center, gamma=gamma, variables=target.parameters)
-    else:
-        true_K = target.population_loss() if task.is_model else None
-        if true_K is not None:        # kl() is only equivalent (truncated series, equivalent polynomial)
-            U = Potential.from_callable(true_K.value, true_K.gradient, dim=len(target.parameters), n=n, prior=prior,
-                                        center=center, gamma=gamma, variables=target.parameters)
-        else:
-            K = target.kl() if task.is_model else target
-            U = Potential.from_polynomial(K, n=n, prior=prior, center=center, gamma=gamma)
-    cache = {}
-
-    def ideal(beta, se=None, budget=None):
-        """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None; the SMC reference
-        aims at an error ``se`` within about ``budget`` potential evaluations."""
-        if beta not in cache:
-            ev = None
-            if task.expected:
-                V = U.at(beta=beta) if beta != U.beta else U
-                try:
-                    if U.dim <= 3 and mode == "population":
-                        ev = expected_lambda_hat(V)
-                    elif U.dim <= _REFERENCE_MAX_DIM:
-                        seed = np.random.SeedSequence([task.data_seed, 20_000, len(cache)])
-                        ev = reference_lambda_hat(V, particles=_REFERENCE_PARTICLES, runs=4, seed=seed,
-                                                  target_error=se if se and math.isfinite(se) else None,
-                                                  max_evaluations=max(4 * budget, 1.5e6) if budget else None)
-                except RLCTError:
-                    ev = None
-                if ev is None and task.lam_m is not None:
-                    ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
-            cache[beta] = None if ev is None else (float(ev.value), ev.error, ev.method)
-        return cache[beta]
-
-    def asymptotic(beta):
-        """(λ − (m − 1)/log(nβ), None, method), or None when (λ, m) is unknown or nβ ≤ 1."""
-        if task.lam_m is None or n * beta <= 1:
-            return None
-        ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
-        return float(ev.value), None, ev.method
-
-    rows = []
-    for est_name, s in zip(task.estimators, task.seeds):
-        common = dict(chains=task.chains, draws=task.draws, warmup=task.warmup, seed=s,
-                      progress=task.progress)
-        if est_name == "llc":
-            est = E.llc(U, sampler=task.sampler, **common)
-        elif est_name == "wbic":
-            est = E.wbic(U, sampler=task.sampler, **common)
-        elif est_name == "two-temperature":
-            est = E.two_temperature(U, sampler=task.sampler, **common)
-        elif est_name == "slope":
-            est = E.slope(U, sampler=task.sampler, **common)
-        else:
-            est = E.llc_sgld(U, prior=None, **common)
-        value, se = float(est.value), float(est.se)
-        if est_name == "wbic":                      # WBIC is a free energy; its λ̂ is (WBIC − n f*)/log n
-            value, se = float(est.settings["lambda_hat"]), float(est.settings["lambda_hat_se"])
-        evaluations = task.chains * (task.draws + (task.warmup if task.warmup is not None
-                                                   else max(task.draws // 2, 50)))
-        betas = max(1, len(est.settings.get("betas", [])))
-        ref, ref_err, ref_method = _reference(
-            est_name, est, U.beta, lambda b: ideal(b, se, evaluations / betas))
-        asym = _reference(est_name, est, U.beta, asymptotic)[0] if task.expected else None
-        verdict, z = _verdict(est, value, se, ref, ref_err, task.k, ref_method)
-        rows.append(ReportRow(n=n, estimator=est_name, nbeta=float(U.nbeta), value=value,
-                              se=se, expected=ref, expected_error=ref_err, expected_method=ref_method,
-                              verdict=verdict, z=z, ess=float(est.ess), rhat=float(est.rhat),
-                              acceptance=float(est.acceptance), warnings=tuple(est.warnings),
-                              flags=tuple(est.flags), settings=dict(est.settings),
-                              estimate=est if task.keep_trace else None, asymptotic=asym))
-    return rows
+def _report_row(r, k: float) -> ReportRow:
+    """A numeric :class:`~rlct.numeric.rows.RowResult` with its verdict."""
+    verdict, z = _verdict(r, r.value, r.se, r.expected, r.expected_error, k, r.expected_method)
+    return ReportRow(n=r.n, estimator=r.estimator, nbeta=r.nbeta, value=r.value, se=r.se, expected=r.expected,
+                     expected_error=r.expected_error, expected_method=r.expected_method, verdict=verdict, z=z,
+                     ess=r.ess, rhat=r.rhat, acceptance=r.acceptance, warnings=r.warnings, flags=r.flags,
+                     settings=dict(r.settings), estimate=r.estimate, asymptotic=r.asymptotic)

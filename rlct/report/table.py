@@ -27,7 +27,7 @@ from ..errors import InputError, NotApplicable, Undecided
 from ..models import from_spec
 from ..polynomial import Polynomial
 from ..result import RLCT, latex_fraction, parse_json
-from .render import Bound, Math, Rich, expression_latex, latex_escape, markdown_escape, render
+from ..render import Bound, Math, Rich, expression_latex, latex_escape, markdown_escape, render
 
 __all__ = ["table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS"]
 

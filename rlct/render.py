@@ -44,9 +44,9 @@ import io
 import re
 import textwrap
 
-from ..errors import InputError
-from ..polynomial import parse_string
-from ..result import latex_fraction
+from .errors import InputError
+from .polynomial import parse_string
+from .result import latex_fraction
 
 __all__ = ["Math", "Rich", "Bound", "FORMATS", "cell", "render", "to_text", "to_markdown", "to_latex", "to_html",
            "to_csv", "latex_escape", "markdown_escape", "expression_latex"]
