@@ -115,3 +115,15 @@ def test_compiled_runs_extend_reproducibly():
     part = extend(sample(U, "mala", chains=4, draws=150, warmup=100, seed=5), 100)
     assert part.draws == 250 and part.extensions == 1
     assert np.allclose(part.loss, whole.loss, rtol=0, atol=1e-12)
+
+
+def test_expected_value_of_an_empirical_potential_above_d3_is_smc():
+    # used to raise "K is not zero at at=..." (the asymptotic fallback called rlct() on L_n)
+    from rlct.numeric import expected_lambda_hat
+
+    m = ReducedRankRegression(4, 3, 2, 1)
+    U = Potential.from_model(m, m.sample(1000, seed=0))
+    ev = expected_lambda_hat(U)
+    assert ev.method == "smc" and ev.error is not None and 2.5 < ev.value < 4.5
+    with pytest.raises(InputError, match="empirical"):
+        expected_lambda_hat(U, method="asymptotic")

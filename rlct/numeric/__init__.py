@@ -37,7 +37,8 @@ from .convergence import Convergence, run_until_converged
 from .diagnostics import autocorrelation, ess, mcse, rhat
 from .estimators import (Estimate, estimate_from_trace, free_energy, llc, llc_curve, llc_sgld, slope, two_temperature,
                          volume_scaling, wbic)
-from .exact import ExpectedValue, asymptotic_lambda_hat, expected_free_energy, expected_lambda_hat
+from .exact import expected_free_energy, expected_lambda_hat
+from .expected import ExpectedValue, asymptotic_lambda_hat
 from .potential import Potential, Prior
 from .reference import reference_free_energy, reference_lambda_hat
 from .samplers import HMC, MALA, NUTS, SGLD, Kernel, Trace, extend, hmc_kernel, mala_kernel, sample, sgld_kernel

@@ -22,13 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, RLCTError
 from ..result import jsonable as _jsonable
 from .convergence import Convergence
 from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
-from .exact import ExpectedValue, expected_lambda_hat
+from .exact import expected_lambda_hat
+from .expected import ExpectedValue
 from .potential import Potential, Prior  # noqa: F401  Prior: for the doctests
 from .samplers import Trace
 
@@ -282,7 +283,10 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
         settings["convergence"] = convergence.to_dict()
     ev = None
     if expected is True:
-        ev = expected_lambda_hat(U) if U.dim <= 3 else None
+        try:          # quadrature for d ≤ 3, sequential Monte Carlo above (not for very large d: cost)
+            ev = expected_lambda_hat(U) if U.dim <= 24 else None
+        except RLCTError:
+            ev = None
     elif isinstance(expected, ExpectedValue):
         ev = expected
     return Estimate(value, se, estimator, e, r, float(np.mean(trace.acceptance[finite])),

@@ -93,7 +93,8 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
     sampler, chains, draws, warmup, seed, init, progress :
         As in :func:`rlct.numeric.sample`.
     expected : bool
-        Also compute the ideal sampler's value at this nβ (d ≤ 3, quadrature).
+        Also compute the ideal sampler's value at this nβ (quadrature for d ≤ 3, sequential Monte
+        Carlo up to d = 24; see :func:`expected_lambda_hat`).
     ess, rhat : float
         Convergence targets (default 400 and 1.01, Vehtari et al. 2021).
     max_draws, max_seconds : int, float, optional

@@ -4,9 +4,9 @@ The LLC estimator λ̂ = nβ (E_β[L_n] − L_n(w*)) is, for a perfect sampler, 
 expectation of nβ(f − f*) under the same tempered (and localised) posterior.
 At finite nβ that is not λ: for K = (w1 w2)² on the uniform prior on
 [−1, 1]² (λ = 1/2, m = 2) it is 0.37988 at nβ = 579. :func:`expected_lambda_hat`
-computes it by adaptive cubature for d ≤ 3, with an error estimate, and falls
-back on the first-order asymptotic λ − (m − 1)/log(nβ) (labelled as such) when
-asked or when d > 3.
+computes it by adaptive cubature for d ≤ 3, with an error estimate, by sequential
+Monte Carlo above (:mod:`rlct.numeric.reference`), and gives the first-order
+asymptotic λ − (m − 1)/log(nβ) (labelled as such) when asked.
 
 Examples
 --------
@@ -20,77 +20,15 @@ ExpectedValue(0.34280, asymptotic (first order), nβ=579)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from ..errors import InputError, Undecided
-from .potential import Potential, check_positive
+from .expected import ExpectedValue, asymptotic_lambda_hat
+from .potential import Potential
 
 __all__ = ["ExpectedValue", "expected_lambda_hat", "expected_free_energy", "asymptotic_lambda_hat"]
-
-
-@dataclass(frozen=True)
-class ExpectedValue:
-    """E_β[nβ (f − f*)] at one nβ, and how it was obtained.
-
-    Attributes
-    ----------
-    value : float
-    error : float or None
-        Error estimate of the cubature (None for the asymptotic formula, whose
-        error is O(1/log(nβ)²) and not bounded here).
-    method : str
-        ``"quadrature"`` or ``"asymptotic (first order)"``.
-    nbeta : float
-    settings : dict
-        The potential's settings (prior, γ, w*), evaluations, the exact (λ, m) when known.
-
-    Examples
-    --------
-    >>> ev = asymptotic_lambda_hat(1, 1, 100)
-    >>> float(ev), ev.to_dict()["method"]
-    (1.0, 'asymptotic (first order)')
-    """
-
-    value: float
-    error: float | None
-    method: str
-    nbeta: float
-    settings: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def __float__(self):
-        return float(self.value)
-
-    def __repr__(self):
-        err = f" ± {self.error:.2g}" if self.error is not None else ""
-        return f"ExpectedValue({self.value:.5f}{err}, {self.method}, nβ={self.nbeta:.6g})"
-
-    def to_dict(self) -> dict:
-        """A JSON-friendly view."""
-        return {"value": self.value, "error": self.error, "method": self.method, "nbeta": self.nbeta,
-                "settings": dict(self.settings)}
-
-
-def asymptotic_lambda_hat(lam, m, nbeta) -> ExpectedValue:
-    """λ − (m − 1)/log(nβ): the first-order finite-nβ value of E_β[nβ K].
-
-    From ∫ e^{−tK} φ ≍ C t^{−λ} (log t)^{m−1}: E_β[tK] = −t d/dt log Z(t)
-    = λ − (m − 1)/log t + O(1/log² t). A rough guide only (for (w1w2)² on
-    [−1, 1]² at nβ = 579 it gives 0.343 against the exact 0.380).
-
-    >>> asymptotic_lambda_hat(Fraction(3, 2), 1, 1000).value
-    1.5
-    """
-    lam = float(Fraction(lam)) if isinstance(lam, (Fraction, str)) else float(lam)
-    if not isinstance(m, (int, np.integer)) or m < 1:
-        raise InputError(f"multiplicity m must be a positive integer, got {m!r}")
-    t = check_positive(nbeta, "nbeta")
-    if t <= 1:
-        raise InputError(f"the asymptotic formula needs nβ > 1, got {t}")
-    return ExpectedValue(lam - (m - 1) / math.log(t), None, "asymptotic (first order)", t,
-                         {"lambda": lam, "m": int(m)})
 
 
 _GAUSS = {n: np.polynomial.legendre.leggauss(n) for n in (6, 12)}
@@ -195,8 +133,11 @@ def expected_lambda_hat(target, *, nbeta=None, n=None, beta=None, prior=None, ce
     target : Potential, or K (Polynomial, str, ...)
         With K, the other keywords build ``Potential.from_polynomial(K, ...)``
         (default prior: uniform on ``[−1, 1]^d`` around w* = 0).
-    method : {"auto", "quadrature", "asymptotic"}
-        ``"auto"``: quadrature for d ≤ 3, else the asymptotic formula.
+    method : {"auto", "quadrature", "smc", "asymptotic"}
+        ``"auto"``: quadrature for d ≤ 3, else sequential Monte Carlo
+        (:func:`rlct.numeric.reference_lambda_hat`, with its standard error); ``"asymptotic"``:
+        the first-order formula λ − (m − 1)/log nβ (needs ``lam`` and ``m`` unless f is a
+        population polynomial K whose (λ, m) the exact engine can compute).
     tol : float
         Target error of the cubature.
     lam, m : optional
@@ -237,15 +178,26 @@ def expected_lambda_hat(target, *, nbeta=None, n=None, beta=None, prior=None, ce
     0.99...
     >>> expected_lambda_hat("(w1*w2)**2", nbeta=579, method="asymptotic")
     ExpectedValue(0.34280, asymptotic (first order), nβ=579)
+    >>> expected_lambda_hat("w1**2 + w2**2 + w3**2 + w4**2", nbeta=100, prior=Prior.gaussian(1.0)).method
+    'smc'
+
     """
-    if method not in ("auto", "quadrature", "asymptotic"):
-        raise InputError(f"method must be 'auto', 'quadrature' or 'asymptotic', got {method!r}")
+    if method not in ("auto", "quadrature", "smc", "asymptotic"):
+        raise InputError(f"method must be 'auto', 'quadrature', 'smc' or 'asymptotic', got {method!r}")
     U = Potential.of(target, nbeta=nbeta, n=n, beta=beta, prior=prior, center=center, gamma=gamma)
     d = U.dim
-    if method == "asymptotic" or (method == "auto" and d > 3):
+    if method == "smc" or (method == "auto" and d > 3):
+        from .reference import reference_lambda_hat
+
+        return reference_lambda_hat(U)
+    if method == "asymptotic":
         if lam is None or m is None:
             if U.polynomial is None:
                 raise InputError("the asymptotic value needs lam= and m= for a callable potential")
+            if U.kind == "empirical":
+                raise InputError("the asymptotic value needs lam= and m= for an empirical loss: L_n does not "
+                                 "vanish at w*, so (λ, m) are those of the model's K (e.g. model.known()), not "
+                                 "of L_n; or use method='smc' for the finite-n value itself")
             from .. import rlct as _rlct
 
             at = {v: Fraction(float(c)).limit_denominator(10**9) for v, c in zip(U.variables, U.center)}

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError, NotApplicable, Undecided
-from .exact import ExpectedValue
+from .expected import ExpectedValue
 from .potential import Potential, check_positive
 
 __all__ = ["reference_lambda_hat", "reference_free_energy"]

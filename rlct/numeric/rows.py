@@ -25,7 +25,8 @@ import numpy as np
 from ..errors import InputError, RLCTError
 from ..polynomial import as_polynomial
 from . import estimators as E
-from .exact import asymptotic_lambda_hat, expected_lambda_hat
+from .exact import expected_lambda_hat
+from .expected import asymptotic_lambda_hat
 from .potential import Potential
 from .reference import reference_lambda_hat
 
