@@ -159,8 +159,10 @@ class Report:
             else:
                 tag = {"quadrature": "", "smc": " (SMC)"}.get(row.expected_method, " (asympt.)")
                 exp = Rich(_fmt(row.expected) + tag, f"${_fmt(row.expected)}$" + tag)
+            verdict = row.verdict if row.z is None or not math.isfinite(row.z) else \
+                Rich(f"{row.verdict} (z = {row.z:+.1f})", f"{row.verdict} ($z = {row.z:+.1f}$)")
             out.append([row.n, Rich(f"{row.nbeta:.4g}", f"${row.nbeta:.4g}$"), row.estimator,
-                        Rich(est, latex_est), exp, self._lambda_cell(), row.verdict])
+                        Rich(est, latex_est), exp, self._lambda_cell(), verdict])
         return out
 
     def _title(self):
