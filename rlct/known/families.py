@@ -95,19 +95,19 @@ def naive_bayes(n, differing=0) -> RLCT:
         if k <= 1:
             return formula_result(Fraction(3, 2), 3, formula="λ = 3/2, m = 3 (−3/2 ln N + 2 ln ln N)",
                                   case="n = 2, independent features (type 2 singularity)",
-                                  conditions=[Condition("n", n, "==", 2), Condition("differing", k, "<=", 1)],
+                                  conditions=[Condition("n = 2", n, "==", 2), Condition("differing ≤ 1", k, "<=", 1)],
                                   **common)
         return formula_result(Fraction(3, 2), 1, formula="λ = 3/2, m = 1",
                               case="n = 2, dependent features (type 1 singularity)",
-                              conditions=[Condition("n", n, "==", 2), Condition("differing", k, "==", 2)], **common)
+                              conditions=[Condition("n = 2", n, "==", 2), Condition("differing = 2", k, "==", 2)], **common)
     if k <= 1:
         return formula_result(Fraction(n + 1, 2), 1, formula="λ = (n+1)/2, m = 1",
                               case="n ≥ 3, independent features (type 2 singularity)",
-                              conditions=[Condition("n", n, ">=", 3), Condition("differing", k, "<=", 1)], **common)
+                              conditions=[Condition("n ≥ 3", n, ">=", 3), Condition("differing ≤ 1", k, "<=", 1)], **common)
     if k == 2:
         return formula_result(Fraction(2 * n - 1, 2), 1, formula="λ = (2n−1)/2, m = 1",
                               case="n ≥ 3, two dependent features (type 1 singularity)",
-                              conditions=[Condition("n", n, ">=", 3), Condition("differing", k, "==", 2)], **common)
+                              conditions=[Condition("n ≥ 3", n, ">=", 3), Condition("differing = 2", k, "==", 2)], **common)
     return formula_result(Fraction(2 * n + 1, 2), 1, formula="λ = (2n+1)/2 = d/2, m = 1",
                           case="n ≥ 3, regular point",
-                          conditions=[Condition("n", n, ">=", 3), Condition("differing", k, ">=", 3)], **common)
+                          conditions=[Condition("n ≥ 3", n, ">=", 3), Condition("differing ≥ 3", k, ">=", 3)], **common)
