@@ -136,6 +136,35 @@ def test_binomial_mixture_errors_and_identity():
         BinomialMixture(2).N = 3
 
 
+def test_three_component_binomial_mixture():
+    m = BinomialMixture(4, components=3, true=["1/5", "1/2", "1/3", "1/4", "3/5"])
+    assert m.parameters == ("a1", "a2", "b1", "b2", "b3")
+    w = rational_point(5)
+    a1, a2, b1, b2, b3 = (float(v) for v in w)
+    x = np.arange(5)
+    expected = a1 * stats.binom.pmf(x, 4, b1) + a2 * stats.binom.pmf(x, 4, b2) + (1 - a1 - a2) * stats.binom.pmf(x, 4, b3)
+    assert [float(p(w)) for p in m.probabilities] == pytest.approx(expected, rel=1e-12)
+    assert len(m.ideal()) == 4                                   # s − 1 = 3 + 3 − 1 = 5, capped at N
+    assert len(BinomialMixture(4, components=3).ideal()) == 3    # one true atom: s − 1 = 3
+    assert BinomialMixture(4, components=3, true=[H, H, H, H, H]).domain == ["a1 + a2 <= 1"]
+    with pytest.raises(InputError, match="simplex"):
+        BinomialMixture(4, components=3, true=["3/4", "1/2", H, H, H])
+
+
+# Three components learning one (engine values; the sBIC proxy ½ min(jr + j − 1 + φ(i − j), ri + j − 1)
+# of Drton & Plummer (2017, eq. 6.7) with φ = 1/2, i = 3, j = 1, r = 1 is 1, attained here): interior
+# weights (1, 1); one weight 0 with its location at b0 (1, 1); one weight 0 elsewhere (5/4, 1).
+def test_three_component_mixtures_engine():
+    assert pair(rlct.rlct(BinomialMixture(4, components=3), budget=30)) == (F(1), 1)
+    assert pair(rlct.rlct(**unfold_boundary(BinomialMixture(4, components=3, true=[0, H, H, H, H])),
+                          budget=30)) == (F(1), 1)
+    assert pair(rlct.rlct(**unfold_boundary(BinomialMixture(4, components=3, true=[0, H, "1/3", H, H])),
+                          budget=30)) == (F(5, 4), 1)
+    assert pair(rlct.rlct(PoissonMixture(components=3), budget=30)) == (F(1), 1)
+    with pytest.raises(InputError, match="unfold_boundary needs"):
+        unfold_boundary(BinomialMixture(4, components=3, true=[H, H, H, H, H]))
+
+
 # ---------------------------------------------------------------------------------------
 # Poisson mixtures
 # ---------------------------------------------------------------------------------------
@@ -197,6 +226,26 @@ def test_poisson_mixture_errors():
     with pytest.raises(InputError, match="positive"):
         PoissonMixture(true=[H, 0, 0])
     assert PoissonMixture() == from_spec("PoissonMixture()")
+
+
+def test_three_component_poisson_loss_and_kl():
+    m = PoissonMixture(components=3, true=["1/4", "1/4", 2, 2, 2])
+    assert m.parameters == ("a1", "a2", "b1", "b2", "b3") and m.rate == 2
+    w = np.array([0.2, 0.5, 1.6, 2.3, 2.1])
+    x = np.arange(80)
+    p = 0.2 * stats.poisson.pmf(x, 1.6) + 0.5 * stats.poisson.pmf(x, 2.3) + 0.3 * stats.poisson.pmf(x, 2.1)
+    q = stats.poisson.pmf(x, 2.0)
+    assert m.population_loss().value(w[None])[0] == pytest.approx(float((q * np.log(q / p)).sum()), rel=1e-9)
+    L = m.loss(m.sample(300, seed=5))
+    W = np.array([[0.2, 0.5, 1.6, 2.3, 2.1]])
+    g = L.gradient(W)
+    for j in range(5):
+        E = np.zeros_like(W)
+        E[:, j] = 1e-6
+        assert g[0, j] == pytest.approx(((L.value(W + E) - L.value(W - E)) / 2e-6)[0], rel=1e-5, abs=1e-8)
+    with pytest.raises(InputError, match="same rate"):
+        PoissonMixture(components=3, true=["1/4", "1/4", 2, 1, 2])
+    assert PoissonMixture(components=3, true=[0, "1/2", 5, 2, 2]).rate == 2     # the empty component is free
 
 
 # ---------------------------------------------------------------------------------------

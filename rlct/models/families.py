@@ -46,30 +46,58 @@ def _check_box(parameters, point, bounds, what):
             raise InputError(f"the true {what} {name} = {v} is outside [{lo}, {'∞' if hi is None else hi}]")
 
 
-def _atoms(weight, left, right) -> int:
-    """The number of distinct atoms of the mixing measure (1 − a0) δ_b0 + a0 δ_c0."""
-    return len({x for x, w in ((left, 1 - weight), (right, weight)) if w != 0})
+def _mixture_names(K: int):
+    """(weight texts, location names, weight parameters) of a K-component mixture: (1 − a, a) and
+    (b, c) for K = 2; else a1..a(K−1) with the last weight 1 − Σ a_h, and b1..bK."""
+    if K == 2:
+        return ["(1 - a)", "a"], ["b", "c"], ["a"]
+    A = [f"a{h + 1}" for h in range(K - 1)]
+    return A + ["(1 - " + " - ".join(A) + ")"], [f"b{h + 1}" for h in range(K)], A
+
+
+def _mixture_point(K, params, weights, locations, true, default, bounds):
+    """The true point, its weights (Fractions), the mixture's domain near it, and its distinct atoms."""
+    point = as_point(true if true is not None else default, params)
+    _check_box(params, point, bounds, "parameter")
+    w = [_poly(t, params)(point) for t in weights]
+    if w[-1] < 0:
+        raise InputError(f"the true weights must lie in the simplex; the last weight is {w[-1]}")
+    dom = _edge_domain(params, point, bounds) or []
+    if K > 2 and w[-1] == 0:
+        dom.append(" + ".join(weights[:-1]) + " <= 1")
+    loc = dict(zip(params, point))
+    atoms = sorted({loc[b] for b, wh in zip(locations, w) if wh != 0})
+    return point, w, dom or None, atoms
+
+
+def _default_weights(K):
+    return ["1/2"] if K == 2 else [f"1/{K}"] * (K - 1)
 
 
 class BinomialMixture(Multinomial):
-    """p(x | a, b, c) = (1 − a) Bin(x; N, b) + a Bin(x; N, c), x = 0..N (N = 1: a Bernoulli mixture).
+    """p(x | w) = Σ_h w_h Bin(x; N, b_h), x = 0..N, with K components (N = 1: a Bernoulli mixture).
 
-    A multinomial model with N + 1 outcomes whose probabilities are polynomial in
-    w = (a, b, c) ∈ [0, 1]³. When every true probability is positive, K is equivalent to
-    Σ_x (p_x − q_x)² (Watanabe 2009; Lin 2011 §1.3), i.e. to the ideal ⟨p_x − q_x⟩. The
-    binomial probabilities are an invertible (triangular) linear transform of the moments
-    m_k(w) = (1 − a) b^k + a c^k, k ≤ N, of the mixing measure, so the ideal is
-    ⟨m_k − m_k(w0) : 1 ≤ k ≤ N⟩. The difference of the two mixing measures has at most
-    s = 2 + (number of atoms of the true one) atoms and total mass 0, so its moments obey a
-    linear recursion of order s and those with k ≥ s lie in the ideal of the first s − 1:
-    ``ideal()`` returns m_k − m_k(w0) for k ≤ min(N, s − 1).
+    For K = 2 (the default) the parameters are w = (a, b, c): (1 − a) Bin(N, b) + a Bin(N, c);
+    for K ≥ 3 they are the weights a1..a(K−1) (the last weight is 1 − Σ a_h) and b1..bK, all in
+    [0, 1]. It is a multinomial model with N + 1 outcomes whose probabilities are polynomial in
+    w. When every true probability is positive, K is equivalent to Σ_x (p_x − q_x)² (Watanabe 2009;
+    Lin 2011 §1.3), i.e. to the ideal ⟨p_x − q_x⟩. The binomial probabilities are an invertible
+    (triangular) linear transform of the moments m_k(w) = Σ_h w_h b_h^k, k ≤ N, of the mixing
+    measure (E[C(X, k)] = C(N, k) θ^k), so the ideal is ⟨m_k − m_k(w0) : 1 ≤ k ≤ N⟩. The
+    difference of the two mixing measures has at most s = K + (number of atoms of the true one)
+    atoms and total mass 0, so its moments obey a linear recursion of order s and those with
+    k ≥ s lie in the ideal of the first s − 1: ``ideal()`` returns m_k − m_k(w0) for
+    k ≤ min(N, s − 1).
 
     Parameters
     ----------
     N : int
         The number of trials (>= 1).
     true : sequence or mapping, optional
-        (a0, b0, c0); default (1/2, 1/2, 1/2), i.e. the single binomial Bin(N, 1/2).
+        The true parameter; default equal weights and every b_h = 1/2, i.e. the single
+        binomial Bin(N, 1/2).
+    components : int, optional
+        The number K of components (>= 2, default 2).
 
     Examples
     --------
@@ -82,19 +110,22 @@ class BinomialMixture(Multinomial):
     RLCT(λ=3/4, m=1, exact, method='blowup')
     """
 
-    def __init__(self, N: int = 2, true=None):
+    def __init__(self, N: int = 2, true=None, components: int = 2):
         N = _count(N, "N", 1)
-        params = ("a", "b", "c")
+        K = _count(components, "components", 2)
+        weights, locations, A = _mixture_names(K)
+        params = tuple(A + locations)
         bounds = {p: (0, 1) for p in params}
-        point = as_point(true if true is not None else ("1/2", "1/2", "1/2"), params)
-        _check_box(params, point, bounds, "parameter")
-        probs = [f"{comb(N, x)}*((1 - a)*b**{x}*(1 - b)**{N - x} + a*c**{x}*(1 - c)**{N - x})"
+        point, w, domain, atoms = _mixture_point(K, params, weights, locations, true,
+                                                 _default_weights(K) + ["1/2"] * K, bounds)
+        probs = [" + ".join(f"{comb(N, x)}*{wt}*{b}**{x}*(1 - {b})**{N - x}" for wt, b in zip(weights, locations))
                  for x in range(N + 1)]
-        super().__init__(probs, parameters=params, true=point, domain=_edge_domain(params, point, bounds),
-                         bounds=bounds, name=None)
+        super().__init__(probs, parameters=params, true=point, domain=domain, bounds=bounds, name=None)
         self.N = N
-        a0, b0, c0 = point
-        self._R = min(N, _atoms(a0, b0, c0) + 1)
+        self.components = K
+        self._moment_texts = [" + ".join(f"{wt}*{b}**{k}" for wt, b in zip(weights, locations))
+                              for k in range(1, N + 1)]
+        self._R = min(N, K + len(atoms) - 1)
         self.kl_note = (f"K is equivalent to Σ_x (p_x − q_x)² (all q_x > 0), whose ideal is generated by the "
                         f"moment differences m_k − m_k(w0), k ≤ {self._R} (binomial ↔ moments, then the "
                         f"moment recursion)")
@@ -103,13 +134,14 @@ class BinomialMixture(Multinomial):
         """m_k(w) − m_k(w0) for 1 ≤ k ≤ min(N, s − 1) (see the class notes)."""
         self._check_interior()
         gens = []
-        for k in range(1, self._R + 1):
-            m = _poly(f"(1 - a)*b**{k} + a*c**{k}", self.parameters)
+        for text in self._moment_texts[:self._R]:
+            m = _poly(text, self.parameters)
             gens.append(m - m(self.true_parameter))
         return gens
 
     def __repr__(self):
-        return f"BinomialMixture(N={self.N}, true=({', '.join(str(v) for v in self.true_parameter)}))"
+        extra = "" if self.components == 2 else f", components={self.components}"
+        return f"BinomialMixture(N={self.N}, true=({', '.join(str(v) for v in self.true_parameter)}){extra})"
 
 
 def _poly(text, parameters) -> Polynomial:
@@ -119,20 +151,25 @@ def _poly(text, parameters) -> Polynomial:
 
 
 class PoissonMixture(Model):
-    """p(x | a, b, c) = (1 − a) Poi(x; b) + a Poi(x; c), x = 0, 1, 2, ..., learning a single
+    """p(x | w) = Σ_h w_h Poi(x; b_h), x = 0, 1, 2, ..., with K components, learning a single
     Poisson distribution Poi(μ0).
 
-    With the Charlier polynomials C_k of Poi(μ0) (generating function e^{−t}(1 + t/μ0)^x,
-    E[C_j C_k] = δ_jk k!/μ0^k), p/q − 1 = Σ_{k≥1} M_k C_k(x)/k! with
-    M_k = (1 − a)(b − μ0)^k + a(c − μ0)^k, so E_q[(p/q − 1)²] = Σ_k M_k²/(k! μ0^k). The
-    M_k obey M_{k+2} = (u + v) M_{k+1} − uv M_k (u = b − μ0, v = c − μ0), so M_k ∈ ⟨M_1, M_2⟩
-    for k ≥ 3 and K is equivalent to M_1²/μ0 + M_2²/(2μ0²): ``ideal()`` is [M_1, M_2].
+    For K = 2 (the default) the parameters are (a, b, c): (1 − a) Poi(b) + a Poi(c); for K ≥ 3
+    the weights a1..a(K−1) (the last is 1 − Σ a_h) and the rates b1..bK. With the Charlier
+    polynomials C_k of Poi(μ0) (generating function e^{−t}(1 + t/μ0)^x, E[C_j C_k] =
+    δ_jk k!/μ0^k), p/q − 1 = Σ_{k≥1} M_k C_k(x)/k! with M_k = Σ_h w_h (b_h − μ0)^k, so
+    E_q[(p/q − 1)²] = Σ_k M_k²/(k! μ0^k). The signed measure Σ_h w_h δ_{b_h − μ0} − δ_0 has at
+    most K + 1 atoms and mass 0, so its moments obey a linear recursion of order K + 1 and
+    M_k ∈ ⟨M_1, ..., M_K⟩ for k > K: K is equivalent to Σ_{k≤K} M_k²/(k! μ0^k), and ``ideal()``
+    is [M_1, ..., M_K].
 
     Parameters
     ----------
     true : sequence or mapping, optional
-        (a0, b0, c0) with a single Poisson as true distribution: b0 = c0 = μ0, or a0 = 0
-        (μ0 = b0), or a0 = 1 (μ0 = c0). Default (1/2, 1, 1).
+        The true parameter; every component with positive weight must have the same rate μ0
+        (a single Poisson as truth). Default: equal weights and every rate 1.
+    components : int, optional
+        The number K of components (>= 2, default 2).
 
     Examples
     --------
@@ -145,34 +182,37 @@ class PoissonMixture(Model):
     RLCT(λ=3/4, m=1, exact, method='blowup')
     """
 
-    def __init__(self, true=None):
-        self.parameters = ("a", "b", "c")
-        self._bounds = (("a", (0, 1)), ("b", (0, None)), ("c", (0, None)))
-        self.true_parameter = as_point(true if true is not None else ("1/2", 1, 1), self.parameters)
-        a0, b0, c0 = self.true_parameter
-        _check_box(self.parameters, self.true_parameter, self.bounds, "parameter")
-        if a0 == 1:
-            mu0 = c0
-        elif a0 == 0 or b0 == c0:
-            mu0 = b0
-        else:
-            raise InputError(f"the true distribution must be a single Poisson (b0 = c0, or a0 in {{0, 1}}); "
-                             f"got a0 = {a0}, b0 = {b0}, c0 = {c0}")
-        if mu0 <= 0:
-            raise InputError(f"the true rate must be positive, got {mu0}")
-        self.rate = mu0
-        self.domain = _edge_domain(self.parameters, self.true_parameter, self.bounds)
-        self.kl_note = ("K is equivalent to M_1²/μ0 + M_2²/(2μ0²), M_k = (1−a)(b−μ0)^k + a(c−μ0)^k "
-                        "(Charlier expansion of the likelihood ratio)")
+    def __init__(self, true=None, components: int = 2):
+        K = _count(components, "components", 2)
+        weights, locations, A = _mixture_names(K)
+        self.parameters = tuple(A + locations)
+        self._bounds = tuple([(a, (0, 1)) for a in A] + [(b, (0, None)) for b in locations])
+        point, w, domain, atoms = _mixture_point(K, self.parameters, weights, locations, true,
+                                                 _default_weights(K) + [1] * K, self.bounds)
+        if len(atoms) != 1:
+            raise InputError(f"the true distribution must be a single Poisson: every component with positive "
+                             f"weight needs the same rate, got rates {[str(v) for v in atoms]}")
+        if atoms[0] <= 0:
+            raise InputError(f"the true rate must be positive, got {atoms[0]}")
+        self.true_parameter = point
+        self.rate = atoms[0]
+        self.components = K
+        self.domain = domain
+        self._weights, self._locations = weights, locations
+        self.kl_note = (f"K is equivalent to Σ_(k≤{K}) M_k²/(k! μ0^k), M_k = Σ_h w_h (b_h − μ0)^k "
+                        f"(Charlier expansion of the likelihood ratio)")
 
     def ideal(self) -> list:
         mu = self.rate
-        return [_poly(f"(1 - a)*(b - {mu})**{k} + a*(c - {mu})**{k}", self.parameters) for k in (1, 2)]
+        return [_poly(" + ".join(f"{wt}*({b} - {mu})**{k}" for wt, b in zip(self._weights, self._locations)),
+                      self.parameters) for k in range(1, self.components + 1)]
 
     def kl(self) -> Polynomial:
-        """The equivalent polynomial M_1²/μ0 + M_2²/(2μ0²) (same λ and m as K)."""
-        M1, M2 = self.ideal()
-        return M1 * M1 * (1 / self.rate) + M2 * M2 * (1 / (2 * self.rate ** 2))
+        """The equivalent polynomial Σ_(k≤K) M_k²/(k! μ0^k) (same λ and m as K)."""
+        from math import factorial
+
+        return sum((M * M * (1 / (factorial(k) * self.rate ** k)) for k, M in enumerate(self.ideal(), start=1)),
+                   Polynomial({}, self.parameters))
 
     def sample(self, n: int, seed=None) -> Data:
         """n draws from Poi(μ0), as a column of counts in ``x``.
@@ -185,14 +225,18 @@ class PoissonMixture(Model):
         return Data(x[:, None].astype(float), np.zeros((n, 0)), seed)
 
     def _neglog(self, x, weights, const, n, description) -> ModelLoss:
+        K = self.components
         lf = np.array([lgamma(v + 1) for v in x])
 
         def parts(W):
-            a, b, c = W[:, :1], W[:, 1:2], W[:, 2:3]
+            if K == 2:                       # (1 − a, a)
+                mix = np.concatenate([1 - W[:, :1], W[:, :1]], axis=1)
+            else:                            # (a1, ..., a(K−1), 1 − Σ a_h)
+                mix = np.concatenate([W[:, :K - 1], 1 - W[:, :K - 1].sum(axis=1, keepdims=True)], axis=1)
+            rates = W[:, K - 1:]
             with np.errstate(divide="ignore", invalid="ignore"):
-                eb = np.exp(x[None] * np.log(b) - b - lf[None])
-                ec = np.exp(x[None] * np.log(c) - c - lf[None])
-            return a, b, c, eb, ec, (1 - a) * eb + a * ec
+                e = np.exp(x[None, None] * np.log(rates)[:, :, None] - rates[:, :, None] - lf[None, None])
+            return mix, rates, e, np.einsum("ch,chx->cx", mix, e)
 
         def value(W):
             *_, p = parts(W)
@@ -201,12 +245,12 @@ class PoissonMixture(Model):
             return np.where(np.isfinite(out), out, np.inf)
 
         def gradient(W):
-            a, b, c, eb, ec, p = parts(W)
+            mix, rates, e, p = parts(W)
             with np.errstate(divide="ignore", invalid="ignore"):
-                ga = -((ec - eb) / p) @ weights
-                gb = -((1 - a) * eb * (x[None] / b - 1) / p) @ weights
-                gc = -(a * ec * (x[None] / c - 1) / p) @ weights
-            return np.stack([ga, gb, gc], axis=1)
+                de = e[:, 1:] - e[:, :1] if K == 2 else e[:, :K - 1] - e[:, K - 1:]
+                gw = -(de / p[:, None]) @ weights
+                gr = -(mix[:, :, None] * e * (x[None, None] / rates[:, :, None] - 1) / p[:, None]) @ weights
+            return np.concatenate([gw, gr], axis=1)
 
         return ModelLoss(self.parameters, n, value, gradient, description)
 
@@ -234,7 +278,8 @@ class PoissonMixture(Model):
         return self._neglog(x, q, float(q @ logq), 0, "Poisson mixture KL divergence (truncated sum)")
 
     def __repr__(self):
-        return f"PoissonMixture(true=({', '.join(str(v) for v in self.true_parameter)}))"
+        extra = "" if self.components == 2 else f", components={self.components}"
+        return f"PoissonMixture(true=({', '.join(str(v) for v in self.true_parameter)}){extra})"
 
 
 class NaiveBayes(Multinomial):
