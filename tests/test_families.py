@@ -332,6 +332,7 @@ def test_naive_bayes_errors_and_identity():
     with pytest.raises(InputError, match="needs 7 values"):
         NaiveBayes(3, true=[H] * 5)
     assert NaiveBayes(2) == from_spec("NaiveBayes(n=2)")
+    assert NaiveBayes(3, true=[0, 0, H, H, H, H, H]).known() is None      # a zero cell: Y > 0 fails
     assert NaiveBayes(2) != NaiveBayes(3)
 
 

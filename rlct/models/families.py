@@ -361,9 +361,19 @@ class NaiveBayes(Multinomial):
         return sum(1 for x, y in zip(a0, b0) if x != y)
 
     def known(self):
-        """Rusakov & Geiger's (2005) value for the true distribution (:func:`rlct.known.naive_bayes`)."""
+        """Rusakov & Geiger's (2005) global value for the true distribution
+        (:func:`rlct.known.naive_bayes`); None when their hypotheses fail (n = 1, or a true
+        probability is zero).
+
+        >>> NaiveBayes(3).known()
+        RLCT(λ=2, m=1, exact, method='formula')
+        >>> NaiveBayes(1).known() is None
+        True
+        """
         from .. import known
 
+        if self.n < 2 or any(v == 0 for v in self.q):
+            return None
         k = self.differing()
         return known.naive_bayes(self.n, 0 if k <= 1 else k)
 
