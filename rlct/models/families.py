@@ -27,7 +27,7 @@ def _count(value, name, minimum):
     return int(value)
 
 
-def _edge_domain(parameters, point, bounds) -> list | None:
+def edge_domain(parameters, point, bounds) -> list | None:
     """``p >= lo`` / ``p <= hi`` for every parameter whose true value is on its bound."""
     dom = []
     for name, v in zip(parameters, point):
@@ -39,7 +39,8 @@ def _edge_domain(parameters, point, bounds) -> list | None:
     return dom or None
 
 
-def _check_box(parameters, point, bounds, what):
+def check_box(parameters, point, bounds, what):
+    """Raise InputError naming the first parameter whose true value is outside its bounds."""
     for name, v in zip(parameters, point):
         lo, hi = bounds.get(name, (None, None))
         if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -58,11 +59,11 @@ def _mixture_names(K: int):
 def _mixture_point(K, params, weights, locations, true, default, bounds):
     """The true point, its weights (Fractions), the mixture's domain near it, and its distinct atoms."""
     point = as_point(true if true is not None else default, params)
-    _check_box(params, point, bounds, "parameter")
+    check_box(params, point, bounds, "parameter")
     w = [_poly(t, params)(point) for t in weights]
     if w[-1] < 0:
         raise InputError(f"the true weights must lie in the simplex; the last weight is {w[-1]}")
-    dom = _edge_domain(params, point, bounds) or []
+    dom = edge_domain(params, point, bounds) or []
     if K > 2 and w[-1] == 0:
         dom.append(" + ".join(weights[:-1]) + " <= 1")
     loc = dict(zip(params, point))
@@ -319,14 +320,14 @@ class NaiveBayes(Multinomial):
         params = tuple(["t"] + A + B)
         bounds = {p: (0, 1) for p in params}
         point = as_point(true if true is not None else ["1/2"] * (2 * n + 1), params)
-        _check_box(params, point, bounds, "parameter")
+        check_box(params, point, bounds, "parameter")
 
         def factor(names, x):
             return "*".join(v if xi else f"(1 - {v})" for v, xi in zip(names, x))
 
         outcomes = list(itertools.product((0, 1), repeat=n))
         probs = [f"(1 - t)*{factor(A, x)} + t*{factor(B, x)}" for x in outcomes]
-        super().__init__(probs, parameters=params, true=point, domain=_edge_domain(params, point, bounds),
+        super().__init__(probs, parameters=params, true=point, domain=edge_domain(params, point, bounds),
                          bounds=bounds, name=None)
         self.n = n
         self.outcomes = tuple(outcomes)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import itertools
 
 from ..errors import InputError
+from ..polynomial import as_polynomial
 from .base import as_point
 from .discrete import Multinomial
-from .families import _check_box, _edge_domain, _poly
+from .families import check_box, edge_domain
 
 __all__ = ["BinaryTreeModel"]
 
@@ -91,7 +92,7 @@ class BinaryTreeModel(Multinomial):
             raise InputError(f"BinaryTreeModel needs a true parameter ({', '.join(params)})")
         bounds = {p: (0, 1) for p in params}
         point = as_point(true, params)
-        _check_box(params, point, bounds, "parameter")
+        check_box(params, point, bounds, "parameter")
         hidden = list(inner)
         self._layout = (root, tuple(hidden), tuple(leaves), tuple(sorted(parent.items())))
 
@@ -113,7 +114,7 @@ class BinaryTreeModel(Multinomial):
         outcomes = list(itertools.product((0, 1), repeat=len(leaves)))
         probs = [" + ".join(w + "".join(f"*{leaf(v, val, xi)}" for v, xi in zip(leaves, x)) for val, w in configs)
                  for x in outcomes]
-        super().__init__(probs, parameters=params, true=point, domain=_edge_domain(params, point, bounds),
+        super().__init__(probs, parameters=params, true=point, domain=edge_domain(params, point, bounds),
                          bounds=bounds, name=None)
         self.edges = tuple((parent[v], v) for v in nonroot)
         self.leaves = tuple(leaves)
@@ -130,7 +131,7 @@ class BinaryTreeModel(Multinomial):
             for S in itertools.combinations(range(len(self.leaves)), k):
                 terms = [w + "".join(f"*{self.leaves[i]}_{val[parent[self.leaves[i]]]}" for i in S)
                          for val, w in self._configs]
-                out[S] = _poly(" + ".join(terms), self.parameters)
+                out[S] = as_polynomial(" + ".join(terms), variables=self.parameters)
         return out
 
     def ideal(self) -> list:
