@@ -570,7 +570,7 @@ def test_catalogue_lists_every_function_with_a_citation():
     entries = known.catalogue()
     names = [e.name for e in entries]
     assert names == ["regular", "normal_crossing", "reduced_rank_regression", "deep_linear_network",
-                     "tanh_network", "lin_mixture_3x3", "normal_mixture"]
+                     "tanh_network", "lin_mixture_3x3", "normal_mixture", "naive_bayes"]
     for e in entries:
         name, citation, description = e
         assert callable(getattr(known, name))

@@ -31,13 +31,14 @@ from typing import NamedTuple
 
 from .certificate import (AGV, AOYAGI_2010, AOYAGI_2024, AOYAGI_WATANABE_2005, LIN_2011, WATANABE_2001,
                           WATANABE_2009, Condition, FormulaCertificate)
+from .families import RUSAKOV_GEIGER_2005, naive_bayes
 from .formulas import (deep_linear_network, lin_mixture_3x3, normal_crossing, normal_mixture,
                        reduced_rank_regression, regular, tanh_network)
 
 __all__ = [
     "FormulaCertificate", "Condition", "Entry", "catalogue",
     "regular", "normal_crossing", "reduced_rank_regression", "deep_linear_network",
-    "tanh_network", "lin_mixture_3x3", "normal_mixture",
+    "tanh_network", "lin_mixture_3x3", "normal_mixture", "naive_bayes",
 ]
 
 
@@ -82,6 +83,8 @@ def catalogue() -> list:
               "mixture of two independence models on 3×3 tables, by stratum of the true table"),
         Entry("normal_mixture", f"derived: {WATANABE_2009}; {LIN_2011}, Prop. 3.7",
               "(1−a)N(0,1) + aN(b,1) with true N(0,1): (1/2, 2) at a = b = 0, (1/2, 1) elsewhere"),
+        Entry("naive_bayes", f"{RUSAKOV_GEIGER_2005}, Theorem 4",
+              "naive Bayes, binary hidden, n binary features: by stratum of the true distribution"),
     ]
 
 

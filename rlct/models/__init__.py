@@ -22,16 +22,20 @@ import difflib
 from ..errors import InputError
 from .base import ModelLoss, Data, Model
 from .discrete import Multinomial, NormalMixture, independence_mixture
+from .families import BinomialMixture, NaiveBayes, PoissonMixture
 from .inputs import Discrete, Gaussian, Uniform
 from .networks import TwoLayerNetwork
 from .regression import DeepLinearNetwork, ReducedRankRegression, Regression
+from .trees import BinaryTreeModel
 
 __all__ = ["Model", "Data", "ModelLoss", "Regression", "ReducedRankRegression", "DeepLinearNetwork",
            "TwoLayerNetwork", "Multinomial", "NormalMixture", "independence_mixture", "Gaussian", "Uniform",
-           "Discrete", "from_spec", "MODELS"]
+           "Discrete", "BinomialMixture", "PoissonMixture", "NaiveBayes", "BinaryTreeModel", "from_spec",
+           "MODELS"]
 
 MODELS = {cls.__name__: cls for cls in (Regression, ReducedRankRegression, DeepLinearNetwork, TwoLayerNetwork,
-                                        Multinomial, NormalMixture, Gaussian, Uniform, Discrete)}
+                                        Multinomial, NormalMixture, Gaussian, Uniform, Discrete,
+                                        BinomialMixture, PoissonMixture, NaiveBayes, BinaryTreeModel)}
 MODELS["independence_mixture"] = independence_mixture
 
 
