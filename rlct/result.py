@@ -192,13 +192,11 @@ class RLCT:
     Sorting puts the deepest first: smaller λ, then larger m (Lin 2011, §4).
     """
 
+    _: KW_ONLY
     lambda_: Fraction | None
     multiplicity: int | None
     exact: bool
     method: str
-    # everything else by keyword only (the four fields above become keyword-only too once
-    # rlct/report/compare.py builds its RLCT by keyword)
-    _: KW_ONLY
     upper_bound: Fraction | None = None
     upper_bound_multiplicity: int | None = None
     reason: str | None = None

@@ -98,7 +98,8 @@ def test_undecided_row_never_shows_a_bound_as_lambda(small):
     with pytest.raises(InputError, match="not exact"):
         Row(None, "K", None, None, 2, Fraction(1), 1, False, Fraction(1), "newton", 0.0, None, "r")
     # an undecided RLCT passed as an item
-    r = RLCT(None, None, False, "newton", upper_bound=Fraction(3, 4), reason="budget")
+    r = RLCT(lambda_=None, multiplicity=None, exact=False, method="newton", upper_bound=Fraction(3, 4),
+             reason="budget")
     t = table([r], columns="lambda m bound exact reason")
     assert str(t).splitlines()[2].split() == ["≤", "3/4", "?", "3/4", "no", "budget"]
 
@@ -189,7 +190,8 @@ def test_item_kinds_and_errors():
         source = "Aoyagi & Watanabe 2005"
         d = 4
 
-    known = RLCT(Fraction(1), 2, True, "formula", upper_bound=Fraction(1), certificate=Cert())
+    known = RLCT(lambda_=Fraction(1), multiplicity=2, exact=True, method="formula", upper_bound=Fraction(1),
+                 certificate=Cert())
     t = table([("RRR", known), "w1**2"], columns="name d lambda m method source")
     assert t.rows[0].source == "Aoyagi & Watanabe 2005" and t.rows[0].d == 4 and t.rows[0].method == "formula"
     assert t.rows[1].lambda_ == Fraction(1, 2)

@@ -435,7 +435,8 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
         try:
             exact_result = api.rlct(target if is_model else K, budget=budget)
         except RLCTError as e:
-            exact_result = RLCT(None, None, False, "none", reason=f"{type(e).__name__}: {e}")
+            exact_result = RLCT(lambda_=None, multiplicity=None, exact=False, method="none",
+                                reason=f"{type(e).__name__}: {e}")
     lam_m = (exact_result.lambda_, exact_result.multiplicity) if exact_result is not None and exact_result.exact \
         else None
     tasks = []
