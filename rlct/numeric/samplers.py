@@ -479,24 +479,29 @@ def extend(trace: Trace, draws: int, *, discard: int = 0, progress: bool | None 
                   offset=trace.draws, warmup=-trace.draws)
     if bar is not None:
         bar.close()
-    old = trace.draws
-    loss = np.concatenate([trace.loss, block.loss], axis=1)
-    keep = trace.positions
-    if keep is not None:
-        keep = np.concatenate([keep, block.keep], axis=1)
-    acceptance = (trace.acceptance * old + block.acc_sum) / (old + draws)
+    return _joined(trace, block.loss, block.keep, block.acc_sum, block.div, block.maxdist,
+                   time.perf_counter() - t0, int(discard), state=block.state, rng_state=rng.bit_generator.state,
+                   final_position=block.state.position.copy())
+
+
+def _joined(trace: Trace, loss, keep, acc_sum, div, maxdist, seconds, discard: int, **new) -> Trace:
+    """``trace`` continued by ``loss.shape[1]`` more draws (their sums of acceptance, divergences,
+    largest distance); the first ``discard`` draws of the whole become warm-up."""
+    old, more = trace.draws, loss.shape[1]
+    loss = np.concatenate([trace.loss, loss], axis=1)
+    if trace.positions is not None:
+        keep = np.concatenate([trace.positions, keep], axis=1)
     warm_loss = trace.warmup_loss
     if discard:
         warm_loss = np.concatenate([warm_loss, np.mean(loss[:, :discard], axis=0)])
         loss = loss[:, discard:]
         if keep is not None:
             keep = keep[:, discard // trace.thin:]
-    return replace(trace, loss=loss, acceptance=acceptance, divergences=trace.divergences + block.div,
-                   warmup=trace.warmup + int(discard), warmup_loss=warm_loss,
-                   max_distance=np.fmax(trace.max_distance, block.maxdist), positions=keep,
-                   seconds=trace.seconds + time.perf_counter() - t0, state=block.state,
-                   rng_state=rng.bit_generator.state, extensions=trace.extensions + 1)
-
+    return replace(trace, loss=loss, acceptance=(trace.acceptance * old + acc_sum) / (old + more),
+                   divergences=trace.divergences + div, warmup=trace.warmup + discard, warmup_loss=warm_loss,
+                   max_distance=np.fmax(trace.max_distance, maxdist),
+                   positions=keep if trace.positions is not None else None, seconds=trace.seconds + seconds,
+                   extensions=trace.extensions + 1, **new)
 
 def _compiled(potential, sampler) -> bool:
     """Whether a run goes to the compiled JAX driver: a JAX loss, NUTS, or minibatch SGLD."""
@@ -515,19 +520,5 @@ def _extend_compiled(trace: Trace, draws: int, discard: int, progress) -> Trace:
                            seed=trace.rng_state["seed_sequence"], thin=trace.thin, progress=bool(progress),
                            initial_positions=trace.final_position, metric=trace.metric, step_size=trace.step_size,
                            t_offset=trace.rng_state["t"])
-    old = trace.draws
-    loss = np.concatenate([trace.loss, more.loss], axis=1)
-    keep = trace.positions
-    if keep is not None:
-        keep = np.concatenate([keep, more.positions], axis=1)
-    warm_loss = trace.warmup_loss
-    if discard:
-        warm_loss = np.concatenate([warm_loss, np.mean(loss[:, :discard], axis=0)])
-        loss = loss[:, discard:]
-        if keep is not None:
-            keep = keep[:, discard // trace.thin:]
-    return replace(trace, loss=loss, acceptance=(trace.acceptance * old + more.acceptance * draws) / (old + draws),
-                   divergences=trace.divergences + more.divergences, warmup=trace.warmup + discard,
-                   warmup_loss=warm_loss, max_distance=np.fmax(trace.max_distance, more.max_distance),
-                   positions=keep, seconds=trace.seconds + more.seconds, rng_state=more.rng_state,
-                   extensions=trace.extensions + 1, final_position=more.final_position)
+    return _joined(trace, more.loss, more.positions, more.acceptance * draws, more.divergences, more.max_distance,
+                   more.seconds, discard, rng_state=more.rng_state, final_position=more.final_position)
