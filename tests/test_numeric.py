@@ -488,7 +488,7 @@ def test_sampling_is_a_function_of_the_seed(seed, chains, draws):
 
 def test_escape_from_the_neighbourhood_is_reported():
     # L_n has its minimum at w = 3, far from w* = 0; the localisation γ = 100 holds the chains
-    # near 2nβ·3/(2nβ + γ) = 2, beyond the escape radius 10/√γ = 1.
+    # near 2nβ·3/(2nβ + γ) = 2, beyond the escape radius (√d + 10)/√γ = 1.1.
     U = Potential.from_loss("(w1 - 3)**2", 100, nbeta=100, center=[0], prior="flat", gamma=100.0)
     est = llc(U, chains=16, draws=200, seed=0)
     assert any("escaped" in w for w in est.warnings)

@@ -351,14 +351,18 @@ def _mcmc_warnings(trace: Trace, se, e, r, first, second) -> list:
 
 
 def _escape_radius(U: Potential):
+    """How far from w* a chain may go before it counts as escaped: ten standard deviations beyond
+    the typical radius √d·s of the localisation (s = 1/√γ) or of a Gaussian prior (s = σ) in d
+    dimensions; None for a box prior (the box bounds the chains)."""
     if U.prior.kind == "uniform":
         return None
+    root = math.sqrt(U.dim)
     scales = []
     if U.gamma is not None:
-        scales.append(10.0 / math.sqrt(U.gamma))
+        scales.append((root + 10.0) / math.sqrt(U.gamma))
     if U.prior.kind == "gaussian":
         a = U.prior.arrays(U.dim)
-        scales.append(10.0 * float(np.max(a["scale"])) + float(np.max(np.abs(a["center"] - U.center))))
+        scales.append((root + 10.0) * float(np.max(a["scale"])) + float(np.max(np.abs(a["center"] - U.center))))
     return min(scales) if scales else None
 
 

@@ -210,7 +210,7 @@ def _with_batch(sampler, batch_size):
     if isinstance(sampler, str) and sampler.lower() == "sgld":
         return SGLD(batch_size=batch_size)
     if isinstance(sampler, SGLD):
-        return SGLD(sampler.epsilon, batch_size=batch_size)
+        return SGLD(sampler.epsilon, batch_size=batch_size, shuffle=sampler.shuffle)
     raise InputError(f"batch_size= is for minibatch SGLD (sampler='sgld'); {sampler!r} uses the full batch")
 
 

@@ -17,9 +17,11 @@ Step-size convention: as in the numpy driver, ε is the variance of the Langevin
 (``w' = w − (ε/2)∇U + √ε ξ``); BlackJAX's MALA is called with ε/2 (its proposal is
 ``w + ε∇log p + √(2ε) ξ``). HMC's and NUTS's ε is the leapfrog step.
 
-Minibatches (SGLD with ``batch_size``): each step each chain draws its batch uniformly with
-replacement; the recorded loss is the minibatch loss at the point where the gradient was taken
-(devinterp records the same), and λ̂ subtracts the full-batch L_n(w*).
+Minibatches (SGLD with ``batch_size``): each chain takes its batches without replacement within
+each pass over the data (an epoch of ⌊n/B⌋ batches, in a fresh random order per epoch and chain),
+as devinterp's shuffled ``DataLoader`` does, or with replacement (``SGLD(shuffle="replace")``);
+the recorded loss is the minibatch loss at the point where the gradient was taken (devinterp
+records the same), and λ̂ subtracts the full-batch L_n(w*).
 
 Examples
 --------
@@ -146,7 +148,7 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
         def init_one(w, th):
             return bmala.init(w, logdensity_of(th))
 
-        def step_one(key, state, eps, metric, th):
+        def step_one(key, kc, state, eps, metric, th):
             k1, k2 = jax.random.split(key)
             e = eps * jnp.exp(log_spread * (jax.random.uniform(k1) - 0.5)) if log_spread else eps
             new, info = mk(k2, state, logdensity_of(th), e / 2)
@@ -167,7 +169,7 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
             hk = bhmc.build_kernel()
             jitter = float(sampler.jitter)
 
-            def step_one(key, state, eps, metric, th):
+            def step_one(key, kc, state, eps, metric, th):
                 k1, k2 = jax.random.split(key)
                 e = eps * jax.random.uniform(k1, minval=1 - jitter, maxval=1 + jitter) if jitter else eps
                 new, info = hk(k2, state, logdensity_of(th), e, metric, sampler.n_leapfrog)
@@ -176,23 +178,42 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
         else:
             nk = bnuts.build_kernel()
 
-            def step_one(key, state, eps, metric, th):
+            def step_one(key, kc, state, eps, metric, th):
                 new, info = nk(key, state, logdensity_of(th), eps, metric, sampler.max_doublings)
                 wall = (outside(info.trajectory_leftmost_state.position, th)
                         | outside(info.trajectory_rightmost_state.position, th))
                 return new, jnp.nan_to_num(info.acceptance_rate, nan=0.0), info.is_divergent & ~wall, loss_of(new, th)
     elif name == "sgld":
         per_sample, X, Y, n = L.per_sample, L.x, L.y, L.n
+        epochs = batch is not None and getattr(sampler, "shuffle", "epoch") == "epoch"
+        if epochs:
+            # Batches without replacement within an epoch, as a shuffled DataLoader gives them: the
+            # epoch's order is a random affine bijection j -> (a·j + b) mod n of the sample indices
+            # (a a unit mod n, small enough that a·j stays below 2³¹), fresh for every epoch and chain;
+            # the data are exchangeable, so any bijection serves, and each step costs O(B).
+            per_epoch = n // batch
+            amax = max(2, min(n, 2**31 // max(n, 1)))
+            units = jnp.asarray([a for a in range(1, amax) if math.gcd(a, n) == 1] or [1], dtype=jnp.int32)
+
+        def batch_indices(k1, kc, t):
+            if not epochs:
+                return jax.random.randint(k1, (batch,), 0, n)
+            e, pos = t // per_epoch, t % per_epoch
+            ka, kb = jax.random.split(jax.random.fold_in(jax.random.fold_in(kc, 2**30), e))
+            a = units[jax.random.randint(ka, (), 0, units.shape[0])]
+            b = jax.random.randint(kb, (), 0, n)
+            j = pos * batch + jnp.arange(batch, dtype=jnp.int32)
+            return (a * j % n + b) % n
 
         def init_one(w, th):
             return w
 
-        def step_one(key, w, eps, metric, th):
+        def step_one(key, kc, w, eps, metric, th):
             k1, k2 = jax.random.split(key)
             if batch is None:
                 fv, g = jax.value_and_grad(f)(w)
             else:
-                idx = jax.random.randint(k1, (batch,), 0, n)
+                idx = batch_indices(k1, kc, th["t"])
                 xb, yb = jnp.take(X, idx, axis=0), jnp.take(Y, idx, axis=0)
                 fv, g = jax.value_and_grad(lambda v: jnp.mean(per_sample(v, xb, yb)))(w)
             gx = jax.grad(lambda v: jnp.where(jnp.isfinite(extra(v, th)), extra(v, th), 0.0))(w)
@@ -209,7 +230,7 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
     def position(state):
         return state if name == "sgld" else state.position
 
-    vstep = jax.vmap(step_one, in_axes=(0, 0, None, None, None))
+    vstep = jax.vmap(step_one, in_axes=(0, 0, 0, None, None, None))
 
     def keep_if(active, new, old):
         return jax.tree_util.tree_map(lambda a, b: jnp.where(active, a, b), new, old)
@@ -223,7 +244,7 @@ def _program(L: JaxLoss, sampler, prior_kind: str, amplitude: bool):
         def body(carry, i):
             st, (log_eps, hbar, log_eps_bar, k, mu), maxd = carry
             ks = jax.vmap(lambda kk: jax.random.fold_in(kk, t0 + i))(keys)
-            new, acc, bad, fv = vstep(ks, st, jnp.exp(log_eps), metric, th)
+            new, acc, bad, fv = vstep(ks, keys, st, jnp.exp(log_eps), metric, {**th, "t": t0 + i})
             active = i < nsteps
             st = keep_if(active, new, st)
             k1 = k + 1

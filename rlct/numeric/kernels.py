@@ -315,7 +315,9 @@ class SGLD:
 
     Full batch by default; with ``batch_size`` (a potential with data on the compiled JAX
     path: a model or :meth:`Potential.from_function`) each step uses a minibatch gradient and
-    records the minibatch loss, as devinterp does.
+    records the minibatch loss, as devinterp does. ``shuffle="epoch"`` (default) takes the batches
+    without replacement within each pass over the data, as devinterp's shuffled ``DataLoader``;
+    ``"replace"`` draws every batch with replacement (more gradient noise: a different chain).
 
     >>> SGLD(1e-4).step_size, SGLD(1e-4).adapt
     (0.0001, False)
@@ -323,6 +325,12 @@ class SGLD:
 
     epsilon: float = 1e-4
     batch_size: int | None = None
+    shuffle: str = "epoch"
+
+    def __post_init__(self):
+        if self.shuffle not in ("epoch", "replace"):
+            raise InputError(f"shuffle must be 'epoch' (batches without replacement within an epoch, as a shuffled "
+                             f"DataLoader) or 'replace' (each batch drawn with replacement), got {self.shuffle!r}")
     name = "sgld"
     grads_per_step = 1
     adapt = False

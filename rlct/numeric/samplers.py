@@ -146,6 +146,8 @@ class Trace:
             s["max_doublings"] = self.sampler.max_doublings
         if self.sampler.name == "sgld":
             s["batch_size"] = getattr(self.sampler, "batch_size", None)
+            if s["batch_size"] is not None:
+                s["shuffle"] = self.sampler.shuffle
         s["backend"] = "jax (compiled)" if _compiled(self.potential, self.sampler) else "numpy"
         if self.sampler.target_accept is not None and self.sampler.adapt:
             s["target_accept"] = self.sampler.target_accept
