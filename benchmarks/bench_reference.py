@@ -24,13 +24,9 @@ from rlct.numeric import Potential, llc, reference_lambda_hat  # noqa: E402
 
 
 def population_potential(model, n):
-    """The potential of ``compare(model, data="population")`` at sample size n."""
-    center = [float(v) for v in model.true_parameter]
-    K = model.population_loss()
-    if K is not None:
-        return Potential.from_callable(K.value, K.gradient, dim=len(model.parameters), n=n, center=center,
-                                       variables=model.parameters)
-    return Potential.from_polynomial(model.kl(), n=n, center=center)
+    """The potential of ``compare(model, data="population")`` at sample size n (the one model-to-potential
+    step, ``Potential.of(model, "population", n=n)``)."""
+    return Potential.of(model, "population", n=n)
 
 
 def main(argv=None):
