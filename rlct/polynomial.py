@@ -21,6 +21,7 @@ Fraction(1, 1)
 
 from __future__ import annotations
 
+import keyword
 import re
 from fractions import Fraction
 from functools import cached_property
@@ -33,7 +34,9 @@ from .errors import InputError
 
 __all__ = ["Polynomial", "as_polynomial", "as_fraction", "natural_key"]
 
-_RESERVED_CONSTANTS = {"pi", "E", "I", "oo", "zoo", "nan"}
+# names read as sympy's constants; E and I are plain variables here (a polynomial has no use for
+# Euler's number or the imaginary unit, and both are common parameter names)
+_RESERVED_CONSTANTS = {"pi", "oo", "zoo", "nan"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
@@ -90,7 +93,10 @@ def as_fraction(value, what: str = "value") -> Fraction:
 
 
 def _ctx(variables: tuple[str, ...]):
-    return flint.fmpq_mpoly_ctx.get(variables, "lex")
+    # flint's generator names must be ASCII; they are only used for flint's own printing, so
+    # non-ASCII names (α, β, w₁) get positional stand-ins there
+    names = variables if all(v.isascii() for v in variables) else tuple(f"v{i}" for i in range(len(variables)))
+    return flint.fmpq_mpoly_ctx.get(names, "lex")
 
 
 def fmpq(x: Fraction) -> flint.fmpq:
@@ -462,6 +468,9 @@ def parse_string(text: str, what: str):
     local = {}
     for m in _IDENT.finditer(text):
         name = m.group(0)
+        if keyword.iskeyword(name):
+            raise InputError(f"{what} {text!r}: '{name}' is a Python keyword and cannot be a variable name; "
+                             f"use another name, e.g. '{name}_' or '{name[:3]}'")
         rest = text[m.end():].lstrip()
         if rest.startswith("("):
             continue  # a function call: left to sympy, rejected later if not polynomial
