@@ -154,7 +154,7 @@ def auto(problem: Problem, budget: Budget) -> RLCT:
     nt = newton(problem, Budget(timeout=budget.timeout, seconds=share, start=budget.start))
     if nt.exact or problem.has_boundary or budget.elapsed() >= budget.seconds:
         return nt
-    blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left(), start=budget.start))
+    blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))   # what is left, from now
     if blow.exact:
         return blow
     reason = nt.reason + f"; blow-ups did not decide either ({blow.reason})"

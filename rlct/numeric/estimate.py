@@ -30,6 +30,7 @@ from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
 from .exact import expected_lambda_hat
 from .expected import ExpectedValue
+from .reference import REFERENCE_MAX_DIM
 from .potential import Potential, Prior  # noqa: F401  Prior: for the doctests
 from .samplers import Trace
 
@@ -180,7 +181,6 @@ class Estimate:
 # building blocks
 
 
-_as_potential = Potential.of
 
 
 def lambda_flags(potential, value, se) -> list:
@@ -284,7 +284,7 @@ def estimate_from_trace(trace: Trace, *, estimator: str = "llc", scale: float | 
     ev = None
     if expected is True:
         try:          # quadrature for d ≤ 3, sequential Monte Carlo above (not for very large d: cost)
-            ev = expected_lambda_hat(U) if U.dim <= 24 else None
+            ev = expected_lambda_hat(U) if U.dim <= REFERENCE_MAX_DIM else None
         except RLCTError:
             ev = None
     elif isinstance(expected, ExpectedValue):

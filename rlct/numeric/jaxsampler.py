@@ -298,10 +298,9 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
         keys = jax.random.split(jax.random.key(int(ss.generate_state(1, dtype=np.uint32)[0])), chains)
         states = init(jnp.asarray(initial_positions, ft), th)
         metric = jnp.ones(d, ft) if metric is None else jnp.asarray(metric, ft)
-        ftype = jnp.float64 if L.dtype == "float64" else jnp.float32
 
         def _f(v):
-            return jnp.asarray(v, dtype=ftype)
+            return jnp.asarray(v, dtype=ft)
 
         def _i(v):
             return jnp.asarray(v, dtype=jnp.int32)

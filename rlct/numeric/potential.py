@@ -310,14 +310,11 @@ class Potential:
             if not hasattr(model, attr):
                 raise InputError(f"a model needs .{attr}; got {type(model).__name__}")
         params = tuple(str(p) for p in model.parameters)
-        if backend not in ("auto", "numpy", "jax"):
-            raise InputError(f"backend must be 'auto', 'numpy' or 'jax', got {backend!r}")
-        from .modelloss import model_loss, supports
+        prior = _model_prior(model, prior)
+        if _jax_backend(model, backend):
+            from .modelloss import model_loss
 
-        if backend == "jax" or (backend == "auto" and len(params) > 40 and supports(model)):
             L = model_loss(model, data)
-            if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
-                prior = Prior.uniform(*model.prior_box())
             return cls._build(L, params, n=L.n if n is None else n, beta=beta, nbeta=nbeta, prior=prior,
                               center=L.w0, gamma=gamma, kind="empirical", polynomial=None,
                               info={"f": "L_n", "scaling": scaling, "model": repr(model)})
@@ -327,8 +324,6 @@ class Potential:
             raise InputError(f"model.true_parameter has {len(wstar)} entries for {len(params)} parameters")
         if n is None:
             n = getattr(L, "n", None) or _data_size(data)
-        if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
-            prior = Prior.uniform(*model.prior_box())
         if not isinstance(L, Polynomial) and callable(getattr(L, "value", None)) and callable(getattr(L, "gradient", None)):
             # a non-polynomial empirical loss (e.g. rlct.models.ModelLoss): vectorised value and gradient
             return cls._build(CallableLoss(L.value, L.gradient, len(params)), params, n=n, beta=beta, nbeta=nbeta,
@@ -363,16 +358,13 @@ class Potential:
         >>> U.kind, U.dim, U.info["f"]
         ('population', 4, 'K')
         """
-        from .modelloss import model_loss, supports
-
-        if backend not in ("auto", "numpy", "jax"):
-            raise InputError(f"backend must be 'auto', 'numpy' or 'jax', got {backend!r}")
         params = tuple(str(p) for p in model.parameters)
         center = [float(Fraction(v)) for v in model.true_parameter]
-        if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
-            prior = Prior.uniform(*model.prior_box())
+        prior = _model_prior(model, prior)
         info = {"f": "K", "model": repr(model)}
-        if backend == "jax" or (backend == "auto" and len(params) > 40 and supports(model)):
+        if _jax_backend(model, backend):
+            from .modelloss import model_loss
+
             L = model_loss(model)
             return cls._build(L, params, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
                               kind="population", polynomial=None, info=info)
@@ -580,6 +572,24 @@ def _point(center, d: int) -> np.ndarray:
     except (TypeError, ValueError):
         raise InputError(f"center (w*) must be a sequence of {d} numbers, got {center!r}") from None
     return as_vector(vals, d, "center (w*)")
+
+
+def _model_prior(model, prior):
+    """The prior given, or for a model with parameter ``bounds`` (a mixing weight in [0, 1]) the
+    uniform prior on ``model.prior_box()`` (None otherwise: the default box w* ± 1)."""
+    if prior is None and getattr(model, "bounds", None) and hasattr(model, "prior_box"):
+        return Prior.uniform(*model.prior_box())
+    return prior
+
+
+def _jax_backend(model, backend: str) -> bool:
+    """Whether a model's potential uses its JAX loss: asked for, or ``"auto"`` with more than 40
+    parameters (where its polynomial would be large) and a JAX form available."""
+    from .modelloss import supports
+
+    if backend not in ("auto", "numpy", "jax"):
+        raise InputError(f"backend must be 'auto', 'numpy' or 'jax', got {backend!r}")
+    return backend == "jax" or (backend == "auto" and len(model.parameters) > 40 and supports(model))
 
 
 def is_torch_module(obj) -> bool:

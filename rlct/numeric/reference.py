@@ -43,7 +43,9 @@ from ..errors import InputError, NotApplicable, Undecided
 from .expected import ExpectedValue
 from .potential import Potential, check_positive
 
-__all__ = ["reference_lambda_hat", "reference_free_energy"]
+__all__ = ["reference_lambda_hat", "reference_free_energy", "REFERENCE_MAX_DIM"]
+
+REFERENCE_MAX_DIM = 24   # above this the reference costs far more than a sampler run: reports do not attempt it
 
 # MALA moves between temperatures: target acceptance, spread of step sizes, decorrelation thresholds
 # (|corr| of f, and mean |corr| of the coordinates, between the resampled and the moved particles;

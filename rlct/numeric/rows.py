@@ -28,13 +28,12 @@ from . import estimators as E
 from .exact import expected_lambda_hat
 from .expected import asymptotic_lambda_hat
 from .potential import Potential
-from .reference import reference_lambda_hat
+from .reference import REFERENCE_MAX_DIM, reference_lambda_hat
 
 __all__ = ["RowTask", "RowResult", "run_row", "row_potential", "reference_value", "ESTIMATORS"]
 
 ESTIMATORS = ("llc", "wbic", "two-temperature", "slope", "llc-sgld")
 REFERENCE_PARTICLES = 512     # per SMC run in a report; runs are added (from 4) to match the row's SE
-REFERENCE_MAX_DIM = 24        # above this the SMC reference costs far more than the sampler: not attempted
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,9 @@ def run_row(task: RowTask) -> list:
 
     def ideal(beta, se=None, budget=None):
         """(E_β[nβ(f − f*)], its error, method) at inverse temperature β, or None; the SMC reference
-        aims at an error ``se`` within about ``budget`` potential evaluations."""
+        aims at an error ``se`` within about ``budget`` potential evaluations (the first estimator
+        to ask at a β sets them: its value is then shared); the first-order value when neither
+        quadrature nor SMC applies."""
         if beta not in cache:
             ev = None
             if task.expected:
@@ -155,9 +156,7 @@ def run_row(task: RowTask) -> list:
                                                   max_evaluations=max(4 * budget, 1.5e6) if budget else None)
                 except RLCTError:
                     ev = None
-                if ev is None and task.lam_m is not None:
-                    ev = asymptotic_lambda_hat(task.lam_m[0], task.lam_m[1], n * beta)
-            cache[beta] = None if ev is None else (float(ev.value), ev.error, ev.method)
+            cache[beta] = asymptotic(beta) if ev is None else (float(ev.value), ev.error, ev.method)
         return cache[beta]
 
     def asymptotic(beta):
