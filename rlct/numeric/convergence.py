@@ -257,6 +257,8 @@ def sample_until_converged(potential, sampler="mala", *, scale: float | None = N
                            max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None):
     """:func:`rlct.numeric.sample`, then :func:`rlct.numeric.extend` until the statistic
     ``scale · (f − f*)`` (default scale nβ: the LLC's) meets the targets; ``(Trace, Convergence)``.
+    The chains start as :func:`rlct.numeric.samplers.default_init` says unless ``init`` is given
+    (annealed from w* for MALA, HMC and NUTS).
 
     >>> from rlct.numeric import Potential
     >>> U = Potential.from_polynomial("w1**2", nbeta=100)
@@ -264,9 +266,11 @@ def sample_until_converged(potential, sampler="mala", *, scale: float | None = N
     >>> conv.converged, tr.draws >= 100
     (True, True)
     """
-    from .samplers import extend, sample
+    from .samplers import default_init, extend, sample
 
     s = potential.nbeta if scale is None else scale
+    if init is None:
+        init = default_init(sampler)
 
     def run_block(previous, k, discard):
         if previous is None:

@@ -91,7 +91,10 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
         As in :meth:`Potential.from_polynomial` (default prior: uniform on the box
         w* ± 1; no localisation).
     sampler, chains, draws, warmup, seed, init, progress :
-        As in :func:`rlct.numeric.sample`.
+        As in :func:`rlct.numeric.sample`, except the default start: ``init="anneal"`` for
+        MALA, HMC and NUTS (w*, then a short tempering ladder up to nβ; chains that all start
+        at the singular point w* otherwise lag behind along the flat directions of K = 0, which
+        R-hat cannot see), ``"center"`` (w*) for SGLD as devinterp.
     expected : bool
         Also compute the ideal sampler's value at this nβ (quadrature for d ≤ 3, sequential Monte
         Carlo up to d = 24; see :func:`expected_lambda_hat`).
