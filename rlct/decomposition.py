@@ -99,13 +99,18 @@ class Split:
     unit: Polynomial | None = None
 
     def __str__(self):
-        what = "sum" if self.rule == "sum" else "product"
-        lines = [f"{what} of {len(self.parts)} parts in disjoint variables:"]
+        lines = [_heading(self.rule, len(self.parts)) + ":"]
         if self.unit is not None and self.unit != _one(self.unit.variables):
             lines.append(f"  unit factor u = {self.unit} (u(0) = {self.unit.coefficient((0,) * self.unit.nvars)} > 0)")
         lines += [f"  part {i + 1} in ({', '.join(p.polynomial.variables)}): {_describe(p, i + 1)}"
                   for i, p in enumerate(self.parts)]
         return "\n".join(lines)
+
+
+def _heading(rule: str, k: int) -> str:
+    if rule == "product" and k == 1:
+        return "unit times one part (K ≍ the part: a unit factor changes neither λ nor m)"
+    return f"{rule} of {k} parts in disjoint variables"
 
 
 def _bounds(r: RLCT) -> str:
@@ -233,7 +238,7 @@ def _product_split(problem: Problem):
     _, factors = K.factor()
     factors = [(f, e) for f, e in factors if not _is_unit(f)]
     blocks = _components([_support(f) for f, _ in factors], d)
-    if len(blocks) < 2:
+    if not blocks:
         return None
     parts, polys = [], []
     for b in blocks:
@@ -249,8 +254,14 @@ def _product_split(problem: Problem):
             parts.append(_part(problem, b, F, (h,)))
         else:
             parts.append(_part(problem, b, F))
-    u = _quotient(K, polys)
-    if u is None:
+    return _product_of(problem, parts, polys, blocks)
+
+
+def _product_of(problem: Problem, parts, polys, blocks):
+    """The product split, or None when K is not unit · Π parts, or when there is one part
+    and no unit to drop (nothing would change)."""
+    u = _quotient(problem.polynomial, polys)
+    if u is None or (len(parts) == 1 and u.degree < 1):
         return None
     return Split("product", problem, tuple(parts), tuple(map(tuple, blocks)), u)
 
@@ -272,7 +283,7 @@ def _ideal_product_split(problem: Problem):
     B_unit = any(_is_unit(b) for b in B)
     sets = [_support(f) for f, _ in factors] + ([] if B_unit else [set().union(*map(_support, B))])
     blocks = _components(sets, d)
-    if len(blocks) < 2:
+    if not blocks:
         return None
     parts, polys = [], []
     for b in blocks:
@@ -281,10 +292,7 @@ def _ideal_product_split(problem: Problem):
         Kb = sum_of_squares(mine)
         polys.append(Kb)
         parts.append(_part(problem, b, Kb, mine))
-    u = _quotient(K, polys)
-    if u is None:  # pragma: no cover - K = G²ΣB² by construction
-        return None
-    return Split("product", problem, tuple(parts), tuple(map(tuple, blocks)), u)
+    return _product_of(problem, parts, polys, blocks)
 
 
 def split(problem: Problem) -> Split | None:
@@ -495,17 +503,19 @@ class DecompositionCertificate:
             return (f"sum rule ({SUM_RULE}): λ = {' + '.join(str(r.lambda_) for r in rs)} = {lam}, "
                     f"m = {' + '.join(str(r.multiplicity) for r in rs)} - {len(rs) - 1} = {m}")
         lam = min(r.lambda_ for r in rs)
+        if len(rs) == 1:
+            return (f"unit rule (c·K1 <= K <= C·K1 near 0, so their Laplace integrals agree up to constants): "
+                    f"λ = {lam}, m = {rs[0].multiplicity}")
         att = [r.multiplicity for r in rs if r.lambda_ == lam]
         m = f"{' + '.join(map(str, att))} = {sum(att)} (the parts attaining it)" if len(att) > 1 else \
             f"{att[0]} (the one part attaining it)"
         return f"product rule ({PRODUCT_RULE}): λ = min({', '.join(str(r.lambda_) for r in rs)}) = {lam}, m = {m}"
 
     def __str__(self):
-        what = "sum" if self.rule == "sum" else "product"
         lines = []
         if self.coordinates:
             lines.append("local coordinates: " + "; ".join(self.coordinates))
-        lines.append(f"K = {self.polynomial} is a {what} of {len(self.parts)} parts in disjoint variables:")
+        lines.append(f"K = {self.polynomial} is a {_heading(self.rule, len(self.parts))}:")
         if self.unit is not None and self.unit != _one(self.unit.variables):
             lines.append(f"  times the unit u = {self.unit} (u(0) > 0)")
         for i, (p, r) in enumerate(zip(self.parts, self.results)):

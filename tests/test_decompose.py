@@ -113,6 +113,7 @@ def test_newton_still_decides_what_it_decides():
     # so that block is ≍ (x²−y²)² with (z, w) free: (1/2, 2); plus <u³>, K = u⁶: (1/6, 1).
     # Sum: (1/2 + 1/6, 2 + 1 − 1)
     (["(x**2-y**2)*(1+z)", "(x**2-y**2)*w**2", "u**3"], {}, (F(1, 2) + F(1, 6), 2)),
+    (["(x**2-y**2)*(1+z)", "(x**2-y**2)*w**2"], {}, (F(1, 2), 2)),
 ])
 def test_ideals(ideal, kw, expected):
     r = rlct.rlct(ideal=ideal, budget=30, **kw)
@@ -128,6 +129,16 @@ def test_split_structure_and_no_split():
     s = rlct.decompose("(x**2 - y**2)**2*(z - w**2)**2", prior="z")
     assert s.rule == "product" and [p.tau for p in s.parts] == [(0, 1), (0, 0)]   # (w, z), (x, y)
     assert "part 1 in (w, z)" in str(s) and "prior |z|^1" in str(s)
+
+
+def test_a_unit_factor_is_dropped():
+    # K = (1 + z)·(x²−y²)²: c·(x²−y²)² <= K <= C·(x²−y²)² near 0, and z is free: (1/2, 2)
+    s = rlct.decompose("(1 + z)*(x**2 - y**2)**2")
+    assert s.rule == "product" and len(s.parts) == 1 and str(s.unit) == "1 + z"
+    r = rlct.rlct("(1 + z)*(x**2 - y**2)**2")
+    assert r.method == "decomposition" and pair(r) == (F(1, 2), 2) and r.certificate.check()
+    assert "unit rule" in str(r.certificate)
+    assert rlct.decompose("(x**2 - y**2)**2") is None     # nothing to drop, nothing to split
 
 
 def test_parts_keep_their_domain_and_prior():
