@@ -1,9 +1,11 @@
 """Decomposition rules: K as a sum or a product of parts in disjoint variables.
 
-Before any heavy method, :func:`rlct.rlct` (``method="auto"``) looks for a split of the
-prepared problem (:func:`split`) into parts in disjoint blocks of local coordinates, each
-with its own prior exponents and its own half-lines (the domain is already a coordinate
-orthant in the local coordinates, see :func:`rlct.domain.localize`):
+Before the blow-up engine, :func:`rlct.rlct` (``method="auto"``, see :func:`rlct.methods.auto`)
+looks for a split of the prepared problem (:func:`split`) into parts in disjoint blocks of
+local coordinates, each with its own prior exponents and its own half-lines. The domain is
+already a coordinate orthant in the local coordinates (:func:`rlct.domain.localize`
+straightens the tangent cone), so every inequality lies in one block. The monomial and Newton
+methods run first: they are cheap, and Newton decides K exactly when it decides every part.
 
 ``sum``
     K = K_1(x_1) + ... + K_k(x_k): the terms of K (or the generators of an ideal, K = Σ g²)
@@ -13,7 +15,8 @@ orthant in the local coordinates, see :func:`rlct.domain.localize`):
 ``product``
     K = u · K_1(x_1) ··· K_k(x_k) with u(0) > 0: the irreducible factors of K (of the
     generators' greatest common divisor, for an ideal) fall into groups in disjoint
-    variables. Then λ = min λ_i and m = Σ of the m_i attaining it.
+    variables. Then λ = min λ_i and m = Σ of the m_i attaining it. With k = 1 this drops a
+    unit factor u (K ≍ K_1).
 
 Variables that occur in no part are free directions: they add a finite positive factor
 to every integral below and change neither λ nor m.
@@ -23,12 +26,15 @@ to every integral below and change neither λ nor m.
 so it changes neither λ nor m; Lin 2011, Lemma 3.8):
 
 * *sum*: the Laplace integral factorises, Z(n) = ∫ e^{−nK} φ = Π_i Z_i(n), and
-  Z_i(n) ≍ n^{−λ_i} (log n)^{m_i − 1} (Watanabe 2009, Thm 7.1 and Ch. 7), so
+  Z_i(n) ≍ n^{−λ_i} (log n)^{m_i − 1} (the largest pole of the zeta function and its order
+  give the asymptotics of the Laplace integral; Watanabe 2009, Ch. 4), so
   Z(n) ≍ n^{−Σλ_i} (log n)^{Σ(m_i − 1)};
-* *product*: the zeta function factorises, ζ(z) = ∫ K^{−z} φ = u-factor · Π_i ζ_i(z). For
-  real z below its first pole each ζ_i is finite and positive, so the first pole of ζ is
-  min λ_i, of order m_i when one part attains it, and of order Σ m_i over the parts attaining
-  it (the leading Laurent coefficients are positive, so they cannot cancel).
+* *product*: u lies between two positive constants near 0, so K ≍ Π_i K_i, whose Laplace
+  integrals agree with K's up to constants in n; and the zeta function of Π_i K_i factorises,
+  ζ(z) = ∫ Π_i K_i^{−z} φ = Π_i ζ_i(z). For real z below its first pole each ζ_i is finite and
+  positive, so the first pole of ζ is min λ_i, of order m_i when one part attains it, and of
+  order Σ m_i over the parts attaining it (the leading Laurent coefficients are positive, so
+  they cannot cancel).
 
 When a part is undecided the combination keeps what is proved: for a sum
 Σ lower_i ≤ λ ≤ Σ upper_i; for a product min lower_i ≤ λ ≤ min upper_i (and λ is exact
