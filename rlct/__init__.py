@@ -14,6 +14,7 @@ RLCT(λ=3/4, m=2, exact, method='newton')
 """
 
 from .api import rlct
+from .decomposition import decompose
 from .errors import InputError, NotApplicable, RLCTError, Undecided
 from .polynomial import Polynomial, as_polynomial
 from .result import RLCT
@@ -40,5 +41,5 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
-__all__ = ["rlct", "RLCT", "compare", "Report", "table", "Table", "known", "models", "Polynomial", "as_polynomial",
+__all__ = ["rlct", "decompose", "RLCT", "compare", "Report", "table", "Table", "known", "models", "Polynomial", "as_polynomial",
            "RLCTError", "InputError", "NotApplicable", "Undecided", "__version__"]

@@ -38,7 +38,9 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     variables : sequence of str, optional
         Variable order (default: natural order of the names, ``w2`` before ``w10``).
     method : {"auto", "monomial", "newton", "toric", "blowup"}
-        ``"auto"`` tries monomial, then Newton, then blow-ups
+        ``"auto"`` tries monomial, then Newton, then the decomposition rules
+        (:mod:`rlct.decomposition`: a sum or product of parts in disjoint
+        variables, each part solved on its own), then blow-ups
         (:func:`rlct.resolution.blowup_resolution`; the toric charts decide
         exactly the Newton-non-degenerate cases, so auto goes from Newton to
         blow-ups). ``"blowup"`` runs the blow-up engine alone. ``"toric"`` computes the toric

@@ -6,6 +6,7 @@
 ``newton``     every compact face non-degenerate: λ = 1/t (Lin 2011, Thm 4.15, 4.18)
 ``toric``      the toric resolution's charts (Lin 2011, §4.3)
 ``blowup``     the blow-up engine (:mod:`rlct.resolution.blowup`)
+``auto``       all of them, with the decomposition rules (:mod:`rlct.decomposition`)
 =============  ============================================================
 
 :func:`rlct.rlct` chains them (:func:`auto`). Each result is exact only when its
@@ -25,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from . import decomposition
 from .errors import InputError
 from .newton.nondegeneracy import DEGENERATE, NEGATIVE, UNDECIDED, newton_decision
 from .problem import Problem
@@ -145,14 +147,31 @@ def blowup(problem: Problem, budget: Budget) -> RLCT:
 
 
 def auto(problem: Problem, budget: Budget) -> RLCT:
-    """Monomial, then Newton (with a third of the budget), then blow-ups with what is left;
-    when none decides, the best upper bound with every method's reason."""
+    """Monomial, then Newton (with a third of the budget), then the decomposition rules
+    (:mod:`rlct.decomposition`: a sum or product of parts in disjoint variables, each part
+    solved by ``auto`` with a share of what is left), then blow-ups with what is left;
+    when none decides, the best bounds with every method's reason.
+
+    Newton goes before the decomposition because it decides K exactly when it decides every
+    part (a compact face of a disjoint sum or product is made of faces of the parts), so the
+    rules only run when some part needs more than Newton."""
     r = monomial(problem, budget)
     if r.exact:
         return r
     share = budget.seconds / 3 if not problem.has_boundary else budget.seconds
     nt = newton(problem, Budget(timeout=budget.timeout, seconds=share, start=budget.start))
-    if nt.exact or problem.has_boundary or budget.elapsed() >= budget.seconds:
+    if nt.exact:
+        return nt
+    parts = decomposition.split(problem)
+    if parts is not None:
+        dec = decomposition.solve_parts(
+            parts, lambda part, seconds: auto(part, Budget(timeout=budget.timeout, seconds=seconds)),
+            max(budget.left(), 0.0))
+        if dec.exact or problem.has_boundary or budget.elapsed() >= budget.seconds:
+            return decomposition.tighten(dec, nt)
+        blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))
+        return decomposition.tighten(dec, blow, nt)
+    if problem.has_boundary or budget.elapsed() >= budget.seconds:
         return nt
     blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))   # what is left, from now
     if blow.exact:
