@@ -185,9 +185,13 @@ def test_budget_ends_the_run():
     assert not R.exact and R.reason
 
 
-def test_domain_with_boundary_is_not_claimed():
+def test_domain_with_boundary_is_folded_open():
+    # With u = w1 + w2, K = u² + w2⁴ on {u >= w2}. Near the curve u ≍ w2² the half w2 < 0 lies in the
+    # domain (u ≍ w2² > w2), so the weighted blow-up (weights 2, 1 for u, w2) gives (2 + 1)/4 = 3/4 along
+    # its divisor there, as on the full neighbourhood (Lin 2011, Remark 4.19): (3/4, 1).
     res = rlct.rlct("(w1 + w2)**2 + w2**4", domain=["w1 >= 0"], method="blowup")
-    assert not res.exact and "domain" in res.reason
+    assert (res.lambda_, res.multiplicity, res.exact) == (Fraction(3, 4), 1, True)
+    assert "fold the corner w1 >= 0 open" in res.certificate.charts[0].steps[0]
 
 
 def test_bad_input():
