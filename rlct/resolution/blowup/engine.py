@@ -31,7 +31,7 @@ from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
 from .problems import Prob, subspace_centres, variable
-from .rules.domain import fold
+from .rules.domain import open_corner
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
 from .rules.newton import NewtonRule
@@ -339,9 +339,9 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     lower = None
     root = Prob(tuple(problem.generators), "ideal", problem.tau, None) if problem.generators is not None \
         else Prob((Kl,), "K", problem.tau, None)
-    if problem.has_boundary:  # the corner folded open (rules/domain.py): same (λ, m), full neighbourhood
-        gens, tau, step = fold(root.gens, root.tau, problem.signs)
-        root = root.replace(gens=gens, tau=tau, steps=(step,))
+    if problem.has_boundary:  # the corner opened (rules/domain.py): same (λ, m), full neighbourhood
+        gens, tau, steps = open_corner(root.gens, root.tau, problem.signs, root.mode)
+        root = root.replace(gens=gens, tau=tau, steps=steps)
     val = eng.solve(root)
     reason = None
     if not val.exact:
