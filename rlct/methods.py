@@ -154,9 +154,16 @@ def blowup(problem: Problem, budget: Budget) -> RLCT:
         return RLCT(lambda_=R.lambda_, multiplicity=R.multiplicity, exact=True, method="blowup",
                     upper_bound=R.lambda_, upper_bound_multiplicity=R.multiplicity,
                     seconds=budget.elapsed(), **common)
-    return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=R.upper_bound,
-                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason, lower_bound=R.lower_bound,
-                seconds=budget.elapsed(), **common)
+    ub, ubm, reason = R.upper_bound, R.upper_bound_multiplicity, R.reason
+    if ub is None:  # no chart bounded λ: the Newton polyhedron's 1/t still does
+        D = problem.polyhedron.distance(problem.tau)
+        ub, ubm, reason = 1 / D.t, D.codimension, f"{reason}; λ <= 1/t = {1 / D.t} from the Newton polyhedron"
+    lower = R.lower_bound
+    if lower is None:
+        lower, why = order_bound(problem)
+        reason = f"{reason}; {why}"
+    return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=ub,
+                upper_bound_multiplicity=ubm, reason=reason, lower_bound=lower, seconds=budget.elapsed(), **common)
 
 
 def auto(problem: Problem, budget: Budget) -> RLCT:
@@ -173,15 +180,16 @@ def auto(problem: Problem, budget: Budget) -> RLCT:
     if blow.exact:
         return blow
     reason = nt.reason + f"; blow-ups did not decide either ({blow.reason})"
+    lower = max((x for x in (blow.lower_bound, nt.lower_bound) if x is not None), default=None)
     if blow.upper_bound is not None and blow.upper_bound < nt.upper_bound:
         return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=blow.upper_bound,
                     upper_bound_multiplicity=blow.upper_bound_multiplicity, reason=reason,
                     certificate=blow.certificate, polynomial=nt.polynomial, seconds=budget.elapsed(),
-                    point=problem.at, tau=problem.tau, lower_bound=blow.lower_bound)
+                    point=problem.at, tau=problem.tau, lower_bound=lower)
     return RLCT(lambda_=None, multiplicity=None, exact=False, method="newton", upper_bound=nt.upper_bound,
                 upper_bound_multiplicity=nt.upper_bound_multiplicity, reason=reason, certificate=nt.certificate,
                 polynomial=nt.polynomial, seconds=budget.elapsed(), point=problem.at, tau=problem.tau,
-                lower_bound=max(x for x in (blow.lower_bound, nt.lower_bound) if x is not None))
+                lower_bound=lower)
 
 
 def order_bound(problem: Problem) -> tuple:
