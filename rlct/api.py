@@ -6,7 +6,8 @@ from . import methods
 from .errors import InputError
 from .methods import Budget
 from .problem import prepare
-from .result import RLCT
+from .domain import NonSimplicialCone
+from .result import RLCT, union
 
 __all__ = ["rlct"]
 
@@ -34,7 +35,10 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         times a positive smooth density.
     domain : list of str, optional
         Linear inequalities that hold near ``w0``, e.g. ``["w1 >= 0", "w2 >= w1"]``;
-        default a full neighbourhood.
+        default a full neighbourhood. The active ones are straightened into an
+        orthant corner (a linear change of coordinates); a tangent cone that is not
+        simplicial is split into simplicial cones, computed one by one (λ the least,
+        m the largest among the pieces attaining it; the certificate lists them).
     variables : sequence of str, optional
         Variable order (default: natural order of the names, ``w2`` before ``w10``).
     method : {"auto", "monomial", "newton", "toric", "blowup"}
@@ -64,8 +68,7 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         at ``at``, K negative near ``at``, unknown variables, negative prior
         exponents, the zero polynomial, an invalid ``method``.
     NotApplicable
-        The domain's tangent cone is not simplicial, or the prior is not monomial
-        after straightening the domain.
+        The prior is not monomial after straightening the domain.
 
     Notes
     -----
@@ -103,7 +106,15 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     if method not in METHODS:
         raise InputError(f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}")
     budget_ = Budget(timeout=_seconds("timeout", timeout), seconds=_seconds("budget", budget))
-    problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
+    try:
+        problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
+    except NonSimplicialCone as e:  # one result per simplicial piece of the tangent cone
+        out = []
+        for k, piece in enumerate(e.pieces):
+            share = max(budget_.left(), 0.5) / (len(e.pieces) - k)
+            out.append(rlct(K, ideal=ideal, at=at, prior=prior, domain=piece, variables=variables, method=method,
+                            timeout=timeout, budget=share))
+        return union(e.pieces, out)
     if method == "blowup":  # a monomial K is decided before the engine starts
         r = methods.monomial(problem, budget_)
         return r if r.exact else methods.blowup(problem, budget_)

@@ -30,7 +30,7 @@ from .errors import InputError, NotApplicable
 from .linalg import rank
 from .polynomial import Polynomial, as_fraction, as_polynomial, format_polynomial, natural_key, parse_string
 
-__all__ = ["LocalProblem", "localize", "parse_prior", "parse_point", "parse_domain", "can_be_negative",
+__all__ = ["LocalProblem", "NonSimplicialCone", "localize", "parse_prior", "parse_point", "parse_domain", "can_be_negative",
            "parse_ideal", "sum_of_squares",
            "positive_on_region"]
 
@@ -272,7 +272,7 @@ def localize(K: Polynomial, *, generators=None, at=None, prior=None, domain=None
         return LocalProblem(Kl, gens, tau, (0,) * d, w0, variables, None)
     rows = list(dict.fromkeys(_integer_row(a) for a in active))  # keep the user's order
     if rank(rows) < len(rows):
-        rows = _minimize_cone(rows, d)
+        rows = _minimize_cone(rows, d, w0, variables)
     # complete the constraint normals to a basis with unit vectors (prior variables first)
     T = list(rows)
     order = [i for i in range(d) if tau[i]] + [i for i in range(d) if not tau[i]]
@@ -321,12 +321,32 @@ def _fresh_names(variables, d):
     return tuple(f"{base}{i + 1}" for i in range(d))
 
 
-def _minimize_cone(rows, d):
+class NonSimplicialCone(NotApplicable):
+    """The domain's tangent cone at the true point is not simplicial.
+
+    Attributes
+    ----------
+    pieces : list of list of str
+        Simplicial cones (as domains in the original variables) whose union is the
+        tangent cone; they overlap only on lower-dimensional faces.
+    """
+
+    def __init__(self, message: str, pieces):
+        super().__init__(message)
+        self.pieces = pieces
+
+
+def _expr(row, d):
     xs = [ppl.Variable(i) for i in range(d)]
+    return sum((int(c) * x for c, x in zip(row, xs) if c), ppl.Linear_Expression(0))
+
+
+def _minimize_cone(rows, d, w0=None, variables=None):
     cs = ppl.Constraint_System()
     for row in rows:
-        cs.insert(sum((c * x for c, x in zip(row, xs) if c), ppl.Linear_Expression(0)) >= 0)
-    P = ppl.C_Polyhedron(cs)
+        cs.insert(_expr(row, d) >= 0)
+    P = ppl.C_Polyhedron(d, "universe")  # of dimension d even when a coordinate occurs in no constraint
+    P.add_constraints(cs)
     if P.affine_dimension() < d:
         raise InputError("the domain has empty interior near the true point (its constraints force an equality)")
     out = []
@@ -335,10 +355,59 @@ def _minimize_cone(rows, d):
             raise InputError("the domain has empty interior near the true point")
         out.append(_integer_row([Fraction(int(x)) for x in c.coefficients()]))
     if rank(out) < len(out):
-        raise NotApplicable(
+        gens = P.minimized_generators()
+        rays = [tuple(int(x) for x in g.coefficients()) for g in gens if g.is_ray()]
+        lines = [tuple(int(x) for x in g.coefficients()) for g in gens if g.is_line()]
+        pieces = [_cone_domain(piece, lines, d, w0, variables) for piece in _triangulate(rays, lines, d)]
+        raise NonSimplicialCone(
             "the domain's tangent cone at the true point is not simplicial "
-            f"({len(out)} facets in dimension {d}); split the domain into simplicial pieces")
+            f"({len(out)} facets in dimension {d}); it is the union of {len(pieces)} simplicial cones", pieces)
     return sorted(out)
+
+
+def _cone(rays, lines, d):
+    gs = ppl.Generator_System()
+    gs.insert(ppl.point())
+    for r in rays:
+        gs.insert(ppl.ray(_expr(r, d)))
+    for r in lines:
+        gs.insert(ppl.line(_expr(r, d)))
+    C = ppl.C_Polyhedron(d, "empty")
+    C.add_generators(gs)
+    return C
+
+
+def _triangulate(rays, lines, d) -> list:
+    """Simplicial cones (lists of rays; the lines added to each) covering the cone spanned by
+    ``rays`` and ``lines`` and meeting only in lower-dimensional faces: a pulling
+    triangulation (the first ray joined to the triangulated facets that miss it)."""
+    C = _cone(rays, lines, d)
+    if len(rays) == C.affine_dimension() - len(lines):
+        return [list(rays)]
+    r = rays[0]
+    out = []
+    for c in C.minimized_constraints():
+        if c.is_equality():
+            continue
+        a = [int(x) for x in c.coefficients()]
+        if sum(x * y for x, y in zip(a, r)) == 0:
+            continue  # a facet through r
+        facet = [s for s in rays if sum(x * y for x, y in zip(a, s)) == 0]
+        out += [[r] + piece for piece in _triangulate(facet, lines, d)]
+    return out
+
+
+def _cone_domain(rays, lines, d, w0, variables) -> list:
+    """The simplicial cone ``w0 + cone(rays) + span(lines)`` as domain strings ``a·w >= a·w0``."""
+    out = []
+    for c in _cone(rays, lines, d).minimized_constraints():
+        a = [Fraction(int(x)) for x in c.coefficients()]
+        lhs = format_polynomial({tuple(int(i == j) for j in range(d)): x for i, x in enumerate(a) if x}, variables)
+        rhs = sum((x * y for x, y in zip(a, w0)), Fraction(0))
+        if c.is_equality():  # pragma: no cover - the pieces are full-dimensional
+            raise InputError("the domain has empty interior near the true point")
+        out.append(f"{lhs} >= {rhs}")
+    return out
 
 
 def parse_ideal(ideal, variables: Sequence[str] | None = None) -> list:

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import decomposition
-from .errors import InputError
+from .errors import InputError, Undecided
 from .newton.nondegeneracy import DEGENERATE, NEGATIVE, UNDECIDED, newton_decision
 from .problem import Problem
 from .resolution.blowup import resolve as resolve_blowup
 from .resolution.toric import resolve as resolve_toric
 from .result import RLCT, MonomialCertificate, NewtonCertificate
 
-__all__ = ["Budget", "monomial", "newton", "toric", "blowup", "auto"]
+__all__ = ["Budget", "monomial", "newton", "toric", "blowup", "auto", "order_bound"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,8 +58,12 @@ def monomial(problem: Problem, budget: Budget) -> RLCT:
     P, Kl, tau = problem.polyhedron, problem.polynomial, problem.tau
     common = dict(polynomial=Kl, point=problem.at, tau=tau)
     if len(P.vertices) != 1:
+        D = P.distance(tau)
+        lower, why = order_bound(problem)
         return RLCT(lambda_=None, multiplicity=None, exact=False, method="monomial",
-                    reason=f"K is not a monomial times a unit (its Newton polyhedron has {len(P.vertices)} vertices)",
+                    reason=f"K is not a monomial times a unit (its Newton polyhedron has {len(P.vertices)} vertices); "
+                           f"bounds: {why}, and λ <= 1/t = {1 / D.t} from the Newton polyhedron",
+                    upper_bound=1 / D.t, upper_bound_multiplicity=D.codimension, lower_bound=lower,
                     seconds=budget.elapsed(), **common)
     a = P.vertices[0]
     ratios = [((tau[j] + 1) / Fraction(a[j]), j) for j in range(len(a)) if a[j]]
@@ -106,13 +110,23 @@ def newton(problem: Problem, budget: Budget) -> RLCT:
         reason = f"could not decide non-degeneracy of face {list(bad.face.vertices)}: {bad.reason}"
     else:
         reason = dec.report.reason or "non-degeneracy undecided"
+    lower, why = order_bound(problem)
     return RLCT(lambda_=None, multiplicity=None, exact=False, method="newton", upper_bound=lam,
-                upper_bound_multiplicity=codim, reason=reason, seconds=budget.elapsed(), **common)
+                upper_bound_multiplicity=codim, reason=f"{reason}; {why}", lower_bound=lower,
+                seconds=budget.elapsed(), **common)
 
 
 def toric(problem: Problem, budget: Budget) -> RLCT:
     """(λ, m) read off the toric resolution's charts; exact when every chart is normal crossing."""
-    R = resolve_toric(problem, seconds=budget.seconds, timeout=budget.timeout)
+    try:
+        R = resolve_toric(problem, seconds=budget.seconds, timeout=budget.timeout)
+    except Undecided as e:  # the smooth refinement of the normal fan ran out of budget
+        D = problem.polyhedron.distance(problem.tau)
+        lower, why = order_bound(problem)
+        return RLCT(lambda_=None, multiplicity=None, exact=False, method="toric", upper_bound=1 / D.t,
+                    upper_bound_multiplicity=D.codimension, lower_bound=lower,
+                    reason=f"{e}; λ <= 1/t = {1 / D.t} from the Newton polyhedron, {why}",
+                    polynomial=problem.polynomial, point=problem.at, tau=problem.tau, seconds=budget.elapsed())
     lam, m = R.lambda_, R.multiplicity
     common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
     if R.normal_crossing:
@@ -127,10 +141,11 @@ def toric(problem: Problem, budget: Budget) -> RLCT:
         where = f"; K~ = {bad.polynomial} on {{{zs} = 0}}" + (" vanishes" if bad.vanishes else " is undecided")
         if bad.witness:
             where += f" at ({', '.join(bad.witness)})"
+    lower, why = order_bound(problem)
     reason = (f"{len(open_)} of {len(R.charts)} toric charts are not normal crossing (chart {first.index}{where}); "
-              f"{lam} is only an upper bound")
+              f"{lam} is only an upper bound; {why}")
     return RLCT(lambda_=None, multiplicity=None, exact=False, method="toric", upper_bound=lam,
-                upper_bound_multiplicity=m, reason=reason, seconds=budget.elapsed(), **common)
+                upper_bound_multiplicity=m, reason=reason, lower_bound=lower, seconds=budget.elapsed(), **common)
 
 
 def blowup(problem: Problem, budget: Budget) -> RLCT:
@@ -141,9 +156,16 @@ def blowup(problem: Problem, budget: Budget) -> RLCT:
         return RLCT(lambda_=R.lambda_, multiplicity=R.multiplicity, exact=True, method="blowup",
                     upper_bound=R.lambda_, upper_bound_multiplicity=R.multiplicity,
                     seconds=budget.elapsed(), **common)
-    return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=R.upper_bound,
-                upper_bound_multiplicity=R.upper_bound_multiplicity, reason=R.reason, lower_bound=R.lower_bound,
-                seconds=budget.elapsed(), **common)
+    ub, ubm, reason = R.upper_bound, R.upper_bound_multiplicity, R.reason
+    if ub is None:  # no chart bounded λ: the Newton polyhedron's 1/t still does
+        D = problem.polyhedron.distance(problem.tau)
+        ub, ubm, reason = 1 / D.t, D.codimension, f"{reason}; λ <= 1/t = {1 / D.t} from the Newton polyhedron"
+    lower = R.lower_bound
+    if lower is None:
+        lower, why = order_bound(problem)
+        reason = f"{reason}; {why}"
+    return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=ub,
+                upper_bound_multiplicity=ubm, reason=reason, lower_bound=lower, seconds=budget.elapsed(), **common)
 
 
 def auto(problem: Problem, budget: Budget) -> RLCT:
@@ -158,7 +180,7 @@ def auto(problem: Problem, budget: Budget) -> RLCT:
     r = monomial(problem, budget)
     if r.exact:
         return r
-    share = budget.seconds / 3 if not problem.has_boundary else budget.seconds
+    share = budget.seconds / 3
     nt = newton(problem, Budget(timeout=budget.timeout, seconds=share, start=budget.start))
     if nt.exact:
         return nt
@@ -167,23 +189,41 @@ def auto(problem: Problem, budget: Budget) -> RLCT:
         dec = decomposition.solve_parts(
             parts, lambda part, seconds: auto(part, Budget(timeout=budget.timeout, seconds=seconds)),
             max(budget.left(), 0.0))
-        if dec.exact or problem.has_boundary or budget.elapsed() >= budget.seconds:
+        if dec.exact or budget.elapsed() >= budget.seconds:
             return decomposition.tighten(dec, nt)
         blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))
         return decomposition.tighten(dec, blow, nt)
-    if problem.has_boundary or budget.elapsed() >= budget.seconds:
+    if budget.elapsed() >= budget.seconds:
         return nt
     blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))   # what is left, from now
     if blow.exact:
         return blow
     reason = nt.reason + f"; blow-ups did not decide either ({blow.reason})"
+    lower = max((x for x in (blow.lower_bound, nt.lower_bound) if x is not None), default=None)
     if blow.upper_bound is not None and blow.upper_bound < nt.upper_bound:
         return RLCT(lambda_=None, multiplicity=None, exact=False, method="blowup", upper_bound=blow.upper_bound,
                     upper_bound_multiplicity=blow.upper_bound_multiplicity, reason=reason,
                     certificate=blow.certificate, polynomial=nt.polynomial, seconds=budget.elapsed(),
-                    point=problem.at, tau=problem.tau, lower_bound=blow.lower_bound)
+                    point=problem.at, tau=problem.tau, lower_bound=lower)
     return RLCT(lambda_=None, multiplicity=None, exact=False, method="newton", upper_bound=nt.upper_bound,
                 upper_bound_multiplicity=nt.upper_bound_multiplicity, reason=reason, certificate=nt.certificate,
                 polynomial=nt.polynomial, seconds=budget.elapsed(), point=problem.at, tau=problem.tau,
-                lower_bound=blow.lower_bound)
+                lower_bound=lower)
+
+
+def order_bound(problem: Problem) -> tuple:
+    """A lower bound that needs no resolution: ``(1/ord₀(K), why)``.
+
+    λ ≥ lct_C(K) ≥ 1/ord₀(K) on a full neighbourhood with a prior ``|u|^τ``, τ >= 0 (the
+    real threshold is at least the complex one, Saito 2007; the complex one is at least
+    1/multiplicity, Kollár 1997, §8). On a domain the integral runs over part of the
+    neighbourhood, so it converges wherever the full one does: λ_domain >= λ_full.
+
+    >>> from rlct.problem import prepare
+    >>> order_bound(prepare("(w1 + w2)**2 + w2**4"))[0]
+    Fraction(1, 2)
+    """
+    order = min(sum(e) for e in problem.polynomial.exponents)
+    domain = " (the domain's λ is at least the full neighbourhood's)" if problem.has_boundary else ""
+    return Fraction(1, order), f"λ >= 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8){domain}"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import InputError, Undecided
 
-__all__ = ["RLCT", "MonomialCertificate", "NewtonCertificate", "latex_fraction"]
+__all__ = ["RLCT", "MonomialCertificate", "NewtonCertificate", "PiecesCertificate", "union", "latex_fraction"]
 
 
 def latex_fraction(x: Fraction) -> str:
@@ -150,6 +150,71 @@ class NewtonCertificate:
                        "witness": list(c.witness) if c.witness else None} for c in self.checks],
             "complete": self.complete,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PiecesCertificate:
+    """A domain split into simplicial cones: one result per piece.
+
+    The pieces cover the domain near the true point and overlap only on
+    lower-dimensional faces, so the zeta function is the sum of the pieces' (each
+    with positive leading coefficients): λ is the least λ of a piece and m the
+    largest multiplicity among the pieces attaining it.
+    """
+
+    pieces: tuple  # tuple of tuple of str (each piece's domain)
+    results: tuple  # one RLCT per piece
+
+    def check(self) -> bool:
+        """Re-verify every piece's certificate that can be checked."""
+        return all(getattr(r.certificate, "check", lambda: True)() for r in self.results)
+
+    def __str__(self):
+        lines = [f"the domain is the union of {len(self.pieces)} simplicial cones (overlapping on faces only); "
+                 "λ = the least λ of a piece, m = the largest m among the pieces attaining it"]
+        for k, (piece, r) in enumerate(zip(self.pieces, self.results), start=1):
+            lines.append(f"piece {k}: {', '.join(piece)}: {r}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly view."""
+        return {"kind": "pieces", "pieces": [list(p) for p in self.pieces],
+                "results": [r.to_dict() for r in self.results]}
+
+
+def union(pieces, results) -> "RLCT":
+    """The RLCT on a union of pieces (overlapping only on lower-dimensional faces) from
+    the pieces' results: exact when every piece is, with λ the least and m the largest
+    among the pieces attaining it; otherwise the least upper bound and the least lower
+    bound (λ = min λ_i lies between them).
+
+    >>> a = RLCT(lambda_=Fraction(1, 2), multiplicity=1, exact=True, method="newton")
+    >>> b = RLCT(lambda_=Fraction(1, 2), multiplicity=2, exact=True, method="blowup")
+    >>> union([["x >= 0"], ["x <= 0"]], [a, b])
+    RLCT(λ=1/2, m=2, exact, method='newton+blowup')
+    """
+    results = tuple(results)
+    certificate = PiecesCertificate(pieces=tuple(tuple(p) for p in pieces), results=results)
+    method = "+".join(dict.fromkeys(r.method for r in results))
+    first = results[0]
+    common = dict(method=method, certificate=certificate, polynomial=None, point=first.point,
+                  seconds=sum(r.seconds for r in results))
+    if all(r.exact for r in results):
+        lam = min(r.lambda_ for r in results)
+        m = max(r.multiplicity for r in results if r.lambda_ == lam)
+        return RLCT(lambda_=lam, multiplicity=m, exact=True, upper_bound=lam, upper_bound_multiplicity=m, **common)
+    ups = [(r.lambda_, r.multiplicity) if r.exact else (r.upper_bound, r.upper_bound_multiplicity or 1)
+           for r in results]
+    ups = [u for u in ups if u[0] is not None]
+    ub = min(u for u, _ in ups) if ups else None
+    ubm = max(m for u, m in ups if u == ub) if ups else None
+    lows = [r.lower_bound for r in results]
+    lb = min(lows) if all(x is not None for x in lows) else None
+    open_ = [k for k, r in enumerate(results, start=1) if not r.exact]
+    reason = "; ".join(f"piece {k} ({', '.join(pieces[k - 1])}): {results[k - 1].reason}" for k in open_)
+    return RLCT(lambda_=None, multiplicity=None, exact=False, upper_bound=ub, upper_bound_multiplicity=ubm,
+                lower_bound=lb, reason=f"{len(open_)} of {len(results)} simplicial pieces undecided: {reason}",
+                **common)
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,19 @@ def test_budget_ends_the_run():
     assert not R.exact and R.reason
 
 
-def test_domain_with_boundary_is_not_claimed():
+def test_domain_with_boundary_is_folded_open():
+    # With u = w1 + w2, K = u² + w2⁴ on {u >= w2}. Near the curve u ≍ w2² the half w2 < 0 lies in the
+    # domain (u ≍ w2² > w2), so the weighted blow-up (weights 2, 1 for u, w2) gives (2 + 1)/4 = 3/4 along
+    # its divisor there, as on the full neighbourhood (Lin 2011, Remark 4.19): (3/4, 1). The engine sees it
+    # as K(−w) = K: the domain and its mirror image {w1 <= 0} have the same integral.
     res = rlct.rlct("(w1 + w2)**2 + w2**4", domain=["w1 >= 0"], method="blowup")
-    assert not res.exact and "domain" in res.reason
+    assert (res.lambda_, res.multiplicity, res.exact) == (Fraction(3, 4), 1, True)
+    assert res.certificate.charts[0].steps[0].startswith("drop w1 >= 0: the flip w1 ↦ -w1, w2 ↦ -w2")
+    # On {w1 >= 0, w2 >= 0}, (w1 + w2)² lies between w1² + w2² and 2(w1² + w2²), so K ≍ w1² + w2²: (1, 1).
+    # No flip keeps the quadrant's K, so the corner is folded open.
+    res = rlct.rlct("(w1 + w2)**2 + w2**4", domain=["w1 >= 0", "w2 >= 0"], method="blowup")
+    assert (res.lambda_, res.multiplicity, res.exact) == (Fraction(1), 1, True)
+    assert res.certificate.charts[0].steps[0].startswith("fold the corner w1 >= 0, w2 >= 0 open")
 
 
 def test_bad_input():

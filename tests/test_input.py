@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 import rlct
+import rlct.problem
 from rlct import InputError, NotApplicable
 
 
@@ -95,11 +96,16 @@ def test_bad_types():
         rlct.rlct({(2, 0): 1, (0, 2, 1): 1})
 
 
-def test_non_simplicial_cone_is_not_applicable():
-    # the tangent cone of a square pyramid at its apex has 4 facets in R^3
+def test_non_simplicial_cone_is_split():
+    # the tangent cone of a square pyramid at its apex has 4 facets in R^3: prepare() refuses it (a
+    # NotApplicable naming the simplicial pieces), rlct() computes the pieces; K ≍ r² on a cone of positive
+    # solid angle: ∫ r^{-2z} r² dr, (3/2, 1)
     dom = ["w1 + w3 >= 0", "-w1 + w3 >= 0", "w2 + w3 >= 0", "-w2 + w3 >= 0"]
-    with pytest.raises(NotApplicable, match="not simplicial"):
-        rlct.rlct("w1**2 + w2**2 + w3**2", domain=dom)
+    with pytest.raises(NotApplicable, match="not simplicial") as info:
+        rlct.problem.prepare("w1**2 + w2**2 + w3**2", domain=dom)
+    assert len(info.value.pieces) == 2
+    r = rlct.rlct("w1**2 + w2**2 + w3**2", domain=dom)
+    assert (r.lambda_, r.multiplicity) == (Fraction(3, 2), 1) and len(r.certificate.pieces) == 2
 
 
 def test_input_forms_agree():

@@ -57,7 +57,7 @@ def test_print_of_a_blowup_result_is_one_line_and_the_certificate_is_separate():
 def test_a_result_that_is_not_exact_prints_its_bounds_and_reason_on_one_line():
     r = rlct.rlct("(w1 + w2)**2 + w2**4", method="newton")
     assert "\n" not in str(r)
-    assert str(r).startswith("λ <= 1 (not exact, newton): degenerate Newton face")
+    assert str(r).startswith("1/2 <= λ <= 1 (not exact, newton): degenerate Newton face")
 
 
 def test_readme_is_self_contained_and_documents_the_quick_run():

@@ -105,11 +105,12 @@ def test_undecided_row_never_shows_a_bound_as_lambda(small):
 
 
 def test_not_applicable_row():
-    t = table([{"K": "w1**2 + w2**2 + w3**2", "domain": ["w1 >= 0", "w2 >= 0", "w3 >= 0", "w1 + w2 - w3 >= 0"]}],
+    # a non-monomial prior after straightening the domain (a non-simplicial cone is split, not refused)
+    t = table([{"K": "w1**2 + w2**2", "prior": "w1*w2", "domain": ["w1 + w2 >= 0"]}],
               columns="lambda m method reason")
     row = t.rows[0]
     assert not row.exact and row.upper_bound is None and row.method is None
-    assert row.reason.startswith("not applicable: the domain's tangent cone")
+    assert row.reason.startswith("not applicable: the prior's factor |w2|^1 is not a monomial")
     assert str(t).splitlines()[2].startswith("?  ?  none    not applicable")
 
 

@@ -411,8 +411,8 @@ def lin_mixture_3x3(q) -> RLCT:
     engine gives 9/2 for the fibre ideal (agreeing with Lin) but 13/2 for K. The
     strata were checked with that engine (rank 1: local (5/2, 1) at a fibre point on
     t = 1; rank 2, q > 0: local (7/2, 1) at an interior fibre point; two zeros: (9/2, 1)
-    at the fibre's only point, up to swapping the components) except the one-zero
-    stratum, where the engine only bounds λ ≤ 9/2 and 4 is Lin's value. Strata not listed (two zeros in one row or
+    at the fibre's only point, up to swapping the components; one zero: local (4, 1) at the
+    fibre point t = 1/2, a1 = d1 = 0 of the fibre's curve, which attains Lin's value). Strata not listed (two zeros in one row or
     column, more zeros, rank 1 with zeros) are refused rather than guessed.
 
     References

@@ -389,7 +389,8 @@ def unfold_boundary(model) -> dict:
     prior factor |s|, over a full neighbourhood of s = 0.
 
     Since ∫_0^ε g(w) dw = ∫_{−√ε}^{√ε} g(s²)|s| ds, the zeta function, hence (λ, m), is
-    unchanged; the blow-up engine (which needs a full neighbourhood) can then run.
+    unchanged. :func:`rlct.rlct` does the same by itself on a domain with a corner (the
+    blow-up engine folds it open); this function shows the substitution explicitly.
 
     Parameters
     ----------
@@ -407,9 +408,9 @@ def unfold_boundary(model) -> dict:
     >>> import rlct
     >>> from rlct.models import BinomialMixture
     >>> m = BinomialMixture(3, true=[0, "1/2", "1/2"])       # a0 = 0: on the boundary a >= 0
-    >>> rlct.rlct(m).exact                                   # Newton only: a bound
-    False
     >>> rlct.rlct(**unfold_boundary(m), budget=20)
+    RLCT(λ=3/4, m=1, exact, method='blowup')
+    >>> rlct.rlct(m, budget=20)                              # the same, folded by the engine
     RLCT(λ=3/4, m=1, exact, method='blowup')
     """
     params = tuple(model.parameters)

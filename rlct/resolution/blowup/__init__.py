@@ -14,6 +14,8 @@ Layout (every rule exact: rational arithmetic, flint, z3's complete real arithme
 
 ================================  ==================================================
 :mod:`.problems`                  problems and the monomial arithmetic rules share
+:mod:`.rules.domain`              a domain's corner: restrictions a sign flip makes irrelevant
+                                  dropped, the rest folded open (``u ↦ u²``)
 :mod:`.rules.normalise`           1 normalise, 2 coordinate changes
 :mod:`.rules.dominant`            3 integrate out a lonely variable, 4 a dominant generator
 :mod:`.rules.newton`              5 Newton non-degeneracy (local problems)

@@ -31,6 +31,7 @@ from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
 from .problems import Prob, subspace_centres, variable
+from .rules.domain import open_corner
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
 from .rules.newton import NewtonRule
@@ -293,8 +294,8 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
     Parameters
     ----------
     K, ideal, at, prior, domain, variables
-        As for :func:`rlct.rlct`. A domain with boundary is not supported here
-        (the result says so).
+        As for :func:`rlct.rlct`. A domain with a corner is first folded open
+        (:mod:`.rules.domain`: ``u ↦ u²`` on the restricted coordinates; chart 1's steps say so).
     seconds, max_charts, max_depth : budget
         Every run ends: what is left when the budget runs out is reported as
         open charts, and the result is not exact.
@@ -336,29 +337,26 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     Kl = problem.polynomial
     eng = Engine(seconds, max_charts, max_depth, timeout)
     lower = None
-    if problem.has_boundary:
-        val = Value(None, 0, False, None)
-        reason = "blow-ups on a domain with boundary are not implemented"
-    else:
-        if problem.generators is not None:
-            root = Prob(tuple(problem.generators), "ideal", problem.tau, None)
-        else:
-            root = Prob((Kl,), "K", problem.tau, None)
-        val = eng.solve(root)
-        reason = None
-        if not val.exact:
-            n = sum(1 for c in eng.leaves if not c.exact)
-            reason = (f"{n} of {len(eng.leaves)} charts open"
-                      + (" (budget exhausted)" if eng.out_of_budget else ""))
-            lower = _lower_bound(root, Kl, max(eng.deadline - time.perf_counter(), 0.1 * seconds),
-                                 max_charts, max_depth, timeout)
-            if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
-                    and lower[1] == val.ubm):
-                # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
-                val = Value(val.ub, val.ubm, True, val.ub, val.ubm)
-                reason = None
-                lower = (lower[0], lower[1], lower[2] + f"; it equals the upper bound ({val.ubm} at λ = {val.ub} "
-                                                         f"from the charts), so (λ, m) = ({val.ub}, {val.ubm})")
+    root = Prob(tuple(problem.generators), "ideal", problem.tau, None) if problem.generators is not None \
+        else Prob((Kl,), "K", problem.tau, None)
+    if problem.has_boundary:  # the corner opened (rules/domain.py): same (λ, m), full neighbourhood
+        gens, tau, steps = open_corner(root.gens, root.tau, problem.signs, root.mode)
+        root = root.replace(gens=gens, tau=tau, steps=steps)
+    val = eng.solve(root)
+    reason = None
+    if not val.exact:
+        n = sum(1 for c in eng.leaves if not c.exact)
+        reason = (f"{n} of {len(eng.leaves)} charts open"
+                  + (" (budget exhausted)" if eng.out_of_budget else ""))
+        lower = _lower_bound(root, Kl, max(eng.deadline - time.perf_counter(), 0.1 * seconds),
+                             max_charts, max_depth, timeout)
+        if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
+                and lower[1] == val.ubm):
+            # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
+            val = Value(val.ub, val.ubm, True, val.ub, val.ubm)
+            reason = None
+            lower = (lower[0], lower[1], lower[2] + f"; it equals the upper bound ({val.ubm} at λ = {val.ub} "
+                                                     f"from the charts), so (λ, m) = ({val.ub}, {val.ubm})")
     exact = val.exact and val.lam is not None
     if exact and lower is None:
         lower = (val.lam, val.m, None)  # λ itself; the charts are the proof
