@@ -15,6 +15,7 @@ from fractions import Fraction
 import itertools
 import signal
 import threading
+import time
 
 from .polynomial import Polynomial
 
@@ -151,6 +152,11 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     over C, has an irrational real point, or cannot be decided."""
     import sympy
 
+    end = time.perf_counter() + timeout  # one time limit for all the steps below
+
+    def left():
+        return max(end - time.perf_counter(), 0.01)
+
     d = polys[0].nvars
     names = polys[0].variables
     ex = exists_point(d, zero=fix_zero, vanish=[p for p in polys if not p.is_zero()], timeout=timeout)
@@ -175,17 +181,17 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
         exprs.append(e)
     try:
         # grevlex is the cheap order; a zero-dimensional basis converts to lex by FGLM
-        G = _within(timeout, lambda: sympy.groebner(exprs, *syms, order="grevlex"))
+        G = _within(left(), lambda: sympy.groebner(exprs, *syms, order="grevlex"))
         if G is None:
             return None
         if list(G.exprs) == [1]:
             return []
         if not G.is_zero_dimensional:
             return None
-        G = _within(timeout, lambda: G.fglm("lex"))
+        G = _within(left(), lambda: G.fglm("lex"))
         if G is None:
             return None
-        sols = _within(timeout, lambda: sympy.solve(list(G.exprs), syms, dict=True))
+        sols = _within(left(), lambda: sympy.solve(list(G.exprs), syms, dict=True))
         if sols is None:
             return None
     except Exception:  # pragma: no cover - sympy failure: undecided
@@ -212,7 +218,7 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     for pt in out:
         if any(p(*pt) != 0 for p in polys):  # pragma: no cover - sympy would be wrong
             return None
-    if other_zero(polys, fix_zero, sorted(out), timeout) is not False:
+    if other_zero(polys, fix_zero, sorted(out), left()) is not False:
         return None
     return sorted(out)
 

@@ -12,8 +12,13 @@ import flint
 from ...domain import sum_of_squares
 from ...polynomial import Polynomial
 
-__all__ = ["Prob", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
+__all__ = ["Prob", "OutOfTime", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
            "canonical_factor", "subspace_centres"]
+
+
+class OutOfTime(Exception):
+    """Raised inside a rule when the engine's deadline has passed; the search turns the
+    problem being solved into an open chart."""
 
 
 @dataclass(frozen=True)
