@@ -152,10 +152,10 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     over C, has an irrational real point, or cannot be decided."""
     import sympy
 
-    end = time.perf_counter() + timeout  # one time limit for all the steps below
+    end = time.perf_counter() + 2 * timeout  # each step at most timeout, all together at most twice that
 
     def left():
-        return max(end - time.perf_counter(), 0.01)
+        return max(min(timeout, end - time.perf_counter()), 0.01)
 
     d = polys[0].nvars
     names = polys[0].variables

@@ -34,7 +34,7 @@ def test_the_rational_substitution_checks_its_deadline():
     num, den = as_polynomial("x - y**2"), as_polynomial("1 + x*y")
     calls = []
     out = NormaliseRules._rational_substitute(h, 0, num, den, False, lambda: calls.append(1))
-    assert calls                                    # the hook runs between the powers
+    assert calls                                    # the hook runs between the terms
 
     def stop():
         raise OutOfTime

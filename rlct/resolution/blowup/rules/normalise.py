@@ -232,7 +232,7 @@ class NormaliseRules:
     def _rational_substitute(h: Polynomial, k: int, num: Polynomial, den: Polynomial, even: bool,
                              check=lambda: None) -> Polynomial:
         """``den^D · h(u_k = num/den)`` with ``D = deg_{u_k} h`` (rounded up to even); ``check()``
-        runs between the powers (the engine's deadline: the expansion can be large)."""
+        runs between the terms (the engine's deadline: the expansion can be large)."""
         D = max((e[k] for e in h.exponents), default=0)
         if even and D % 2:
             D += 1
@@ -242,17 +242,9 @@ class NormaliseRules:
             rest = tuple(0 if j == k else x for j, x in enumerate(e))
             parts.setdefault(e[k], {})[rest] = c
         total = Polynomial({}, names)
-        num_pow, den_pow = {0: Polynomial({(0,) * h.nvars: Fraction(1)}, names)}, {}
-        for p in range(1, D + 1):
-            check()
-            num_pow[p] = num_pow[p - 1] * num
-        den_pow[0] = num_pow[0]
-        for p in range(1, D + 1):
-            check()
-            den_pow[p] = den_pow[p - 1] * den
         for p, terms in parts.items():
             check()
-            total = total + Polynomial(terms, names) * num_pow[p] * den_pow[D - p]
+            total = total + Polynomial(terms, names) * num ** p * den ** (D - p)
         return total
 
     def factors(self, prob: Prob):
