@@ -23,14 +23,19 @@ from .polynomial import Polynomial
 def z3_expr(p: Polynomial, xs):
     import z3
 
-    total = None
+    if not p.terms:
+        return z3.RealVal(0)
+    # one SMT-LIB term parsed by z3 (one call) instead of a z3py call per product and sum
+    names = [str(x) for x in xs]
+    parts = []
     for exp, c in p.terms.items():
-        term = z3.RealVal(f"{c.numerator}/{c.denominator}") if c.denominator != 1 else z3.RealVal(c.numerator)
-        for x, e in zip(xs, exp):
-            for _ in range(e):
-                term = term * x
-        total = term if total is None else total + term
-    return total if total is not None else z3.RealVal(0)
+        num = f"(- {-c.numerator}.0)" if c.numerator < 0 else f"{c.numerator}.0"   # real literals
+        coef = f"(/ {num} {c.denominator}.0)" if c.denominator != 1 else num
+        factors = [names[j] for j, e in enumerate(exp) for _ in range(e)]
+        parts.append(f"(* {coef} {' '.join(factors)})" if factors else coef)
+    body = parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})"
+    decls = {n: x for n, x in zip(names, xs)}
+    return z3.parse_smt2_string(f"(assert (= 0.0 {body}))", decls=decls)[0].arg(1)
 
 
 def z3_value(v) -> str:
