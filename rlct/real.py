@@ -26,7 +26,7 @@ def z3_expr(p: Polynomial, xs):
     if not p.terms:
         return z3.RealVal(0)
     # one SMT-LIB term parsed by z3 (one call) instead of a z3py call per product and sum
-    names = [str(x) for x in xs]
+    names = [x.sexpr() for x in xs]  # (str() goes through z3's slow pretty-printer)
     parts = []
     for exp, c in p.terms.items():
         num = f"(- {-c.numerator}.0)" if c.numerator < 0 else f"{c.numerator}.0"   # real literals

@@ -361,7 +361,7 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     end = time.perf_counter() + seconds
     several = problem.generators is not None and len(problem.generators) > 1
     # with several generators a share of the budget is kept for the sub-ideal lower bound
-    reserve = min(0.5 * seconds, max(0.2 * seconds, 1.0)) if several else 0.0
+    reserve = min(0.5 * seconds, max(0.1 * seconds, 1.0)) if several else 0.0
     eng = Engine(seconds - reserve, max_charts, max_depth, timeout)
     lower = None
     if problem.has_boundary:
