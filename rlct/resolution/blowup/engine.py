@@ -30,7 +30,7 @@ from ...errors import InputError
 from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
-from .problems import OutOfTime, Prob, subspace_centres, variable
+from .problems import OutOfTime, Prob, sign_normal, subspace_centres, variable
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
 from .rules.newton import NewtonRule
@@ -108,7 +108,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         d = prob.d
 
         def sig(j):
-            col = sorted(tuple((e[j], str(c)) for e, c in g.terms.items()) for g in prob.gens)
+            col = sorted(tuple(sorted((e[j], str(abs(c))) for e, c in g.terms.items())) for g in prob.gens)
             return (str(prob.tau[j]), prob.fibre == j, tuple(col))
 
         sigs = [sig(j) for j in range(d)]
@@ -125,8 +125,10 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         best = None
         for perm in perms:
             self.check_time()
-            gens = tuple(sorted(tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
-                                for g in prob.gens))
+            # terms ordered by exponent, generators by exponents and |coefficients|; then signs
+            gens = sorted((tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
+                           for g in prob.gens), key=lambda t: [(e, abs(c)) for e, c in t])
+            gens = sign_normal(gens, d, prob.mode == "ideal")
             rep = (prob.mode, tuple(prob.tau[j] for j in perm),
                    None if prob.fibre is None else perm.index(prob.fibre), gens)
             if best is None or repr(rep) < repr(best):
@@ -154,7 +156,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             self.memo_hits += 1
             val, idx = self.memo[k]
             return self.leaf(prob, val, "same as an earlier chart up to renaming variables",
-                             f"chart {idx}" if idx else "")
+                             (f"chart {idx}" if idx else "") + " (renaming, u ↦ −u and g ↦ −g keep λ and m)")
         first = len(self.leaves) + 1
         val = self.local(prob) if prob.fibre is None else self.fibre(prob)
         self.memo[k] = (val, first if len(self.leaves) >= first else None)
