@@ -85,8 +85,9 @@ def newton(problem: Problem, budget: Budget) -> RLCT:
         When a face polynomial of K is negative somewhere (so is K near the true point).
     """
     Kl = problem.polynomial
+    left = max(budget.left(), 0.05)  # the faces' share counts from the budget's start, not from now
     dec = newton_decision(problem.polyhedron, problem.tau, generators=problem.generators, signs=problem.signs,
-                          timeout=min(budget.timeout, budget.seconds), budget=budget.seconds)
+                          timeout=min(budget.timeout, left), budget=left)
     lam, codim = dec.bound, dec.multiplicity
     cert = NewtonCertificate(polynomial=Kl, distance=dec.distance, checks=dec.report.checks,
                              complete=dec.report.complete, coordinates=problem.coordinates, signs=problem.signs)
@@ -119,7 +120,7 @@ def newton(problem: Problem, budget: Budget) -> RLCT:
 def toric(problem: Problem, budget: Budget) -> RLCT:
     """(λ, m) read off the toric resolution's charts; exact when every chart is normal crossing."""
     try:
-        R = resolve_toric(problem, seconds=budget.seconds, timeout=budget.timeout)
+        R = resolve_toric(problem, seconds=max(0.05, budget.left()), timeout=budget.timeout)
     except Undecided as e:  # the smooth refinement of the normal fan ran out of budget
         D = problem.polyhedron.distance(problem.tau)
         lower, why = order_bound(problem)
@@ -150,7 +151,7 @@ def toric(problem: Problem, budget: Budget) -> RLCT:
 
 def blowup(problem: Problem, budget: Budget) -> RLCT:
     """(λ, m) from the blow-up engine, with its charts as certificate."""
-    R = resolve_blowup(problem, seconds=max(0.5, budget.seconds), timeout=budget.timeout)
+    R = resolve_blowup(problem, seconds=max(0.2, budget.left()), timeout=budget.timeout)
     common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
     if R.exact:
         return RLCT(lambda_=R.lambda_, multiplicity=R.multiplicity, exact=True, method="blowup",

@@ -157,10 +157,16 @@ class Polynomial:
     def from_flint(cls, p, variables) -> "Polynomial":
         """The Polynomial of a python-flint ``fmpq_mpoly`` in ``variables`` (a trusted source:
         flint drops zero terms and the variables come from a Polynomial, so nothing is re-validated)."""
-        terms = {tuple(map(int, exp)): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()}
+        return cls.from_terms({tuple(map(int, exp)): Fraction(int(c.p), int(c.q)) for exp, c in p.to_dict().items()},
+                              tuple(str(v) for v in variables))
+
+    @classmethod
+    def from_terms(cls, terms: Mapping, variables: tuple) -> "Polynomial":
+        """A Polynomial of trusted terms: int exponent tuples of the right length, nonzero
+        Fraction coefficients, distinct str variables (nothing is re-validated)."""
         obj = object.__new__(cls)
         obj._terms = _ordered(terms)
-        obj._variables = tuple(str(v) for v in variables)
+        obj._variables = variables
         return obj
 
     # -- basic views ---------------------------------------------------------------
@@ -321,7 +327,7 @@ class Polynomial:
     def select(self, exponents: Iterable) -> "Polynomial":
         """The polynomial made of the terms whose exponents are in ``exponents``."""
         keep = set(map(tuple, exponents))
-        return Polynomial({e: c for e, c in self._terms.items() if e in keep}, self._variables)
+        return Polynomial.from_terms({e: c for e, c in self._terms.items() if e in keep}, self._variables)
 
     def derivative(self, i: int) -> "Polynomial":
         """Partial derivative in the ``i``-th variable."""
@@ -331,7 +337,7 @@ class Polynomial:
                 e = list(exp)
                 e[i] -= 1
                 terms[tuple(e)] = c * exp[i]
-        return Polynomial(terms, self._variables)
+        return Polynomial.from_terms(terms, self._variables)
 
     def embed(self, variables: Sequence[str]) -> "Polynomial":
         """The same polynomial seen in a larger (or reordered) list of variables."""
@@ -379,7 +385,7 @@ class Polynomial:
     __rmul__ = __mul__
 
     def __neg__(self):
-        return Polynomial({e: -c for e, c in self._terms.items()}, self._variables)
+        return Polynomial.from_terms({e: -c for e, c in self._terms.items()}, self._variables)
 
     def __pow__(self, k: int):
         if not isinstance(k, int) or k < 0:

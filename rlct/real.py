@@ -15,6 +15,7 @@ from fractions import Fraction
 import itertools
 import signal
 import threading
+import time
 
 from .polynomial import Polynomial
 
@@ -22,14 +23,19 @@ from .polynomial import Polynomial
 def z3_expr(p: Polynomial, xs):
     import z3
 
-    total = None
+    if not p.terms:
+        return z3.RealVal(0)
+    # one SMT-LIB term parsed by z3 (one call) instead of a z3py call per product and sum
+    names = [x.sexpr() for x in xs]  # (str() goes through z3's slow pretty-printer)
+    parts = []
     for exp, c in p.terms.items():
-        term = z3.RealVal(f"{c.numerator}/{c.denominator}") if c.denominator != 1 else z3.RealVal(c.numerator)
-        for x, e in zip(xs, exp):
-            for _ in range(e):
-                term = term * x
-        total = term if total is None else total + term
-    return total if total is not None else z3.RealVal(0)
+        num = f"(- {-c.numerator}.0)" if c.numerator < 0 else f"{c.numerator}.0"   # real literals
+        coef = f"(/ {num} {c.denominator}.0)" if c.denominator != 1 else num
+        factors = [names[j] for j, e in enumerate(exp) for _ in range(e)]
+        parts.append(f"(* {coef} {' '.join(factors)})" if factors else coef)
+    body = parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})"
+    decls = {n: x for n, x in zip(names, xs)}
+    return z3.parse_smt2_string(f"(assert (= 0.0 {body}))", decls=decls)[0].arg(1)
 
 
 def z3_value(v) -> str:
@@ -151,6 +157,11 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     over C, has an irrational real point, or cannot be decided."""
     import sympy
 
+    end = time.perf_counter() + 2 * timeout  # each step at most timeout, all together at most twice that
+
+    def left():
+        return max(min(timeout, end - time.perf_counter()), 0.01)
+
     d = polys[0].nvars
     names = polys[0].variables
     ex = exists_point(d, zero=fix_zero, vanish=[p for p in polys if not p.is_zero()], timeout=timeout)
@@ -175,17 +186,17 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
         exprs.append(e)
     try:
         # grevlex is the cheap order; a zero-dimensional basis converts to lex by FGLM
-        G = _within(timeout, lambda: sympy.groebner(exprs, *syms, order="grevlex"))
+        G = _within(left(), lambda: sympy.groebner(exprs, *syms, order="grevlex"))
         if G is None:
             return None
         if list(G.exprs) == [1]:
             return []
         if not G.is_zero_dimensional:
             return None
-        G = _within(timeout, lambda: G.fglm("lex"))
+        G = _within(left(), lambda: G.fglm("lex"))
         if G is None:
             return None
-        sols = _within(timeout, lambda: sympy.solve(list(G.exprs), syms, dict=True))
+        sols = _within(left(), lambda: sympy.solve(list(G.exprs), syms, dict=True))
         if sols is None:
             return None
     except Exception:  # pragma: no cover - sympy failure: undecided
@@ -212,7 +223,7 @@ def real_zeros(polys, *, fix_zero=(), timeout=5.0, max_points=50):
     for pt in out:
         if any(p(*pt) != 0 for p in polys):  # pragma: no cover - sympy would be wrong
             return None
-    if other_zero(polys, fix_zero, sorted(out), timeout) is not False:
+    if other_zero(polys, fix_zero, sorted(out), left()) is not False:
         return None
     return sorted(out)
 

@@ -250,14 +250,16 @@ def test_bounds_that_meet_decide(monkeypatch):
     # squeezed: λ_J ≤ λ ≤ ub, and at equality m ≤ m_J and m ≥ the bound's multiplicity
     import rlct.resolution.blowup.engine as B
 
-    first = blowup_resolution(ideal=tanh_ideal(4), seconds=1)
+    # (the search is cut by max_charts, not by time, so every run ends with the same bound)
+    monkeypatch.setattr(B, "_lower_bound", lambda *a: None)
+    first = blowup_resolution(ideal=tanh_ideal(4), seconds=60, max_charts=5)
     assert not first.exact
     ub, ubm = first.upper_bound, first.upper_bound_multiplicity
     monkeypatch.setattr(B, "_lower_bound", lambda *a: (ub, ubm, "stub"))
-    R = blowup_resolution(ideal=tanh_ideal(4), seconds=1)
+    R = blowup_resolution(ideal=tanh_ideal(4), seconds=60, max_charts=5)
     assert (R.exact, R.lambda_, R.multiplicity) == (True, ub, ubm) and R.reason is None
     monkeypatch.setattr(B, "_lower_bound", lambda *a: (ub, ubm + 1, "stub"))
-    assert not blowup_resolution(ideal=tanh_ideal(4), seconds=1).exact
+    assert not blowup_resolution(ideal=tanh_ideal(4), seconds=60, max_charts=5).exact
 
 
 @pytest.mark.parametrize("gens", [["a1*b1 + a2*b2", "a1*b1**2 + a2*b2**2"],

@@ -288,7 +288,7 @@ def ideal_face_parts(generators: Sequence[Polynomial], face: Face) -> tuple:
     """The face parts ``f_{iγ}`` of generators for a face of Γ(Σ f_i²) = 2Γ(I)."""
     out = []
     for g in generators:
-        keep = [e for e in g.exponents if all(f.value([2 * x for x in e]) == f.rhs for f in face.facets)]
+        keep = [e for e in g.exponents if all(f.contains([2 * x for x in e]) for f in face.facets)]
         out.append(g.select(keep))
     return tuple(out)
 

@@ -26,6 +26,11 @@ from ..polynomial import Polynomial, as_fraction, as_polynomial
 __all__ = ["NewtonPolyhedron", "Face", "Facet", "Distance", "DistanceCertificate", "rank"]
 
 
+def _exact(x):
+    """``x`` with every entry an int or a Fraction (exponent vectors are ints: no conversion)."""
+    return x if all(type(v) is int for v in x) else [Fraction(v) for v in x]
+
+
 @dataclass(frozen=True, order=True)
 class Facet:
     """A facet ``<normal, x> >= rhs`` of a Newton polyhedron (primitive integer normal).
@@ -39,11 +44,11 @@ class Facet:
 
     def value(self, x) -> Fraction:
         """``<normal, x>``."""
-        return sum((a * Fraction(v) for a, v in zip(self.normal, x)), Fraction(0))
+        return Fraction(sum(a * v for a, v in zip(self.normal, _exact(x))))
 
     def contains(self, x) -> bool:
         """True when ``x`` lies on the facet's hyperplane."""
-        return self.value(x) == self.rhs
+        return sum(a * v for a, v in zip(self.normal, _exact(x))) == self.rhs
 
     def __str__(self):
         return f"<{', '.join(map(str, self.normal))}> . x >= {self.rhs}"
@@ -301,6 +306,12 @@ class NewtonPolyhedron:
         return tuple(sorted(out, key=lambda f: (-f.rhs, f.normal)))
 
     @cached_property
+    def _exponent_incidence(self):
+        """Per facet, the indices of the support's exponents on it."""
+        exps = self._exponents
+        return [frozenset(i for i, e in enumerate(exps) if f.contains(e)) for f in self.facets]
+
+    @cached_property
     def _incidence(self):
         verts = self.vertices
         return [frozenset(i for i, v in enumerate(verts) if f.contains(v)) for f in self.facets]
@@ -318,11 +329,14 @@ class NewtonPolyhedron:
 
     # -- faces -----------------------------------------------------------------------
     def _face_from_facets(self, facet_idx) -> Face:
-        facets = tuple(self.facets[j] for j in sorted(facet_idx))
-        verts = tuple(v for v in self.vertices if all(f.contains(v) for f in facets))
+        idx = sorted(facet_idx)
+        facets = tuple(self.facets[j] for j in idx)
+        on = frozenset.intersection(*(self._incidence[j] for j in idx)) if idx else None
+        verts = tuple(v for i, v in enumerate(self.vertices) if on is None or i in on)
         rays = tuple(i for i in range(self.dim) if all(f.normal[i] == 0 for f in facets))
         dimension = self.dim - rank([f.normal for f in facets])
-        exps = [e for e in self._exponents if all(f.contains(e) for f in facets)]
+        on_e = frozenset.intersection(*(self._exponent_incidence[j] for j in idx)) if idx else None
+        exps = [e for i, e in enumerate(self._exponents) if on_e is None or i in on_e]
         return Face(verts, facets, rays, dimension, self.polynomial.select(exps))
 
     def _closure(self, vertex_set) -> frozenset:

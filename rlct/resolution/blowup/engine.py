@@ -30,7 +30,7 @@ from ...errors import InputError
 from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
-from .problems import Prob, subspace_centres, variable
+from .problems import OutOfTime, Prob, sign_normal, subspace_centres, variable
 from .rules.domain import open_corner
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
@@ -42,9 +42,12 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
     """The search: solve a problem by the first rule that applies, blow up otherwise,
     and record every leaf as a :class:`BlowupChart`."""
 
-    def __init__(self, seconds, max_charts, max_depth, timeout):
+    def __init__(self, seconds, max_charts, max_depth, timeout, known=None):
         self.start = time.perf_counter()
         self.deadline = self.start + seconds
+        # exact values by problem key, shared with the lower-bound engines (values only: their
+        # charts are not part of the certificate)
+        self.known = {} if known is None else known
         self.max_charts = max_charts
         self.max_depth = max_depth
         self.timeout = timeout
@@ -54,11 +57,18 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         self.memo_hits = 0
         self.depth = 0
         self.out_of_budget = False
+        self.values_only = False  # a side search whose charts are not reported: reuse `known` values
 
     def step_timeout(self) -> float:
         """Seconds for one exact decision (z3, a Gröbner basis): the per-step
         ``timeout``, but no more than what is left of the budget (at least 0.1 s)."""
-        return min(self.timeout, max(0.1, self.deadline - time.perf_counter()))
+        return min(self.timeout, max(0.05, self.deadline - time.perf_counter()))
+
+    def check_time(self):
+        """Raise :class:`OutOfTime` once the deadline has passed (called in the rules' inner loops)."""
+        if time.perf_counter() > self.deadline:
+            self.out_of_budget = True
+            raise OutOfTime
 
     def over(self) -> bool:
         if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
@@ -82,7 +92,10 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         return self.leaf(prob, Value(None, 0, False, ub, ubm), "open", reason)
 
     def quick_bound(self, prob: Prob):
-        """An upper bound: the Newton bound at the origin of the chart (a point of it)."""
+        """An upper bound: the Newton bound at the origin of the chart (a point of it); none
+        once the deadline has passed (the polyhedron of a large K takes time)."""
+        if time.perf_counter() > self.deadline:
+            return None, 1
         try:
             K = prob.K
             if K.coefficient((0,) * K.nvars):
@@ -96,7 +109,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         d = prob.d
 
         def sig(j):
-            col = sorted(tuple((e[j], str(c)) for e, c in g.terms.items()) for g in prob.gens)
+            col = sorted(tuple(sorted((e[j], str(abs(c))) for e, c in g.terms.items())) for g in prob.gens)
             return (str(prob.tau[j]), prob.fibre == j, tuple(col))
 
         sigs = [sig(j) for j in range(d)]
@@ -112,8 +125,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             perms = [list(itertools.chain(*c)) for c in itertools.product(*[itertools.permutations(g) for g in groups])]
         best = None
         for perm in perms:
-            gens = tuple(sorted(tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
-                                for g in prob.gens))
+            self.check_time()
+            # terms ordered by exponent, generators by exponents and |coefficients|; then signs
+            gens = sorted((tuple(sorted((tuple(e[j] for j in perm), c) for e, c in g.terms.items()))
+                           for g in prob.gens), key=lambda t: [(e, abs(c)) for e, c in t])
+            gens = sign_normal(gens, d, prob.mode == "ideal")
             rep = (prob.mode, tuple(prob.tau[j] for j in perm),
                    None if prob.fibre is None else perm.index(prob.fibre), gens)
             if best is None or repr(rep) < repr(best):
@@ -123,20 +139,30 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
     def solve(self, prob: Prob) -> Value:
         if self.over():
             return self.open(prob, "budget exhausted")
+        try:
+            return self._solve(prob)
+        except OutOfTime:
+            return self.open(prob, "budget exhausted")
+
+    def _solve(self, prob: Prob) -> Value:
         prob = self.normalise(prob)
         if prob is None:
             return Value.none()
         if isinstance(prob, Value):
             return prob
         k = self.key(prob)
+        if self.values_only and k in self.known:
+            return self.known[k]
         if k in self.memo:
             self.memo_hits += 1
             val, idx = self.memo[k]
             return self.leaf(prob, val, "same as an earlier chart up to renaming variables",
-                             f"chart {idx}" if idx else "")
+                             (f"chart {idx}" if idx else "") + " (renaming, u ↦ −u and g ↦ −g keep λ and m)")
         first = len(self.leaves) + 1
         val = self.local(prob) if prob.fibre is None else self.fibre(prob)
         self.memo[k] = (val, first if len(self.leaves) >= first else None)
+        if val.exact:
+            self.known[k] = val
         return val
 
     def local(self, prob: Prob) -> Value:
@@ -335,7 +361,11 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
         if not isinstance(val, int) or isinstance(val, bool) or val < 1:
             raise InputError(f"{name} must be a positive integer, got {val!r}")
     Kl = problem.polynomial
-    eng = Engine(seconds, max_charts, max_depth, timeout)
+    end = time.perf_counter() + seconds
+    several = problem.generators is not None and len(problem.generators) > 1
+    # with several generators a share of the budget is kept for the sub-ideal lower bound
+    reserve = min(0.5 * seconds, max(0.1 * seconds, 1.0)) if several else 0.0
+    eng = Engine(seconds - reserve, max_charts, max_depth, timeout)
     lower = None
     root = Prob(tuple(problem.generators), "ideal", problem.tau, None) if problem.generators is not None \
         else Prob((Kl,), "K", problem.tau, None)
@@ -343,13 +373,13 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
         gens, tau, steps = open_corner(root.gens, root.tau, problem.signs, root.mode)
         root = root.replace(gens=gens, tau=tau, steps=steps)
     val = eng.solve(root)
+    eng, val = _deepen(eng, root, val, max_charts, timeout)
     reason = None
     if not val.exact:
         n = sum(1 for c in eng.leaves if not c.exact)
         reason = (f"{n} of {len(eng.leaves)} charts open"
                   + (" (budget exhausted)" if eng.out_of_budget else ""))
-        lower = _lower_bound(root, Kl, max(eng.deadline - time.perf_counter(), 0.1 * seconds),
-                             max_charts, max_depth, timeout)
+        lower = _lower_bound(root, Kl, end, max_charts, max_depth, timeout, eng.known)
         if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
                 and lower[1] == val.ubm):
             # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
@@ -370,12 +400,32 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
         lower_bound=lower[0] if lower else None, lower_bound_reason=lower[2] if lower else None)
 
 
-def _lower_bound(root: Prob, K: Polynomial, seconds, max_charts, max_depth, timeout):
+def _deepen(eng: Engine, root: Prob, val: Value, max_charts, timeout):
+    """While charts are open only for the depth limit and the engine's deadline is not
+    reached, search again two levels deeper (exact values found so far are reused); keep
+    the better attempt: ``(engine, value)``."""
+    while (not val.exact and not eng.out_of_budget and eng.max_depth < 12
+           and any(c.method == "open" and c.detail.startswith("depth limit") for c in eng.leaves)):
+        left = eng.deadline - time.perf_counter()
+        if left <= 0:
+            break
+        deeper = Engine(left, max_charts, eng.max_depth + 2, timeout, known=eng.known)
+        v = deeper.solve(root)
+        if v.exact or (v.ub is not None and (val.ub is None or v.ub < val.ub)):
+            eng, val = deeper, v
+        else:
+            eng.out_of_budget = eng.out_of_budget or deeper.out_of_budget
+            eng.max_depth = deeper.max_depth
+    return eng, val
+
+
+def _lower_bound(root: Prob, K: Polynomial, end, max_charts, max_depth, timeout, known=None):
     """A proven lower bound on λ: ``(λ_J, m_J, why)`` or None.
 
     A sub-ideal J ⊆ I (a subset of the generators) has K_J ≤ K, hence λ_J ≤ λ
     and, when they are equal, m ≤ m_J. Single generators and all-but-one subsets
-    are tried, each with a share of ``seconds``. Without generators (or when
+    are tried until ``end`` (a ``time.perf_counter()`` value), each with a share of what
+    is left; exact values of sub-problems are shared through ``known``. Without generators (or when
     none is decided), λ ≥ lct_C(K) ≥ 1/ord₀(K) for a prior with nonnegative
     exponents (the real threshold is at least the complex one, Saito 2007; the
     complex one is at least 1/multiplicity, Kollár, "Singularities of pairs" 1997, §8)."""
@@ -385,9 +435,13 @@ def _lower_bound(root: Prob, K: Polynomial, seconds, max_charts, max_depth, time
         subsets = [(k,) for k in range(r)]
         if r >= 3:
             subsets += [tuple(j for j in range(r) if j != k) for k in range(r)]
-        share = max(seconds / len(subsets), 0.2)
-        for ks in subsets:
-            eng = Engine(share, max_charts, max_depth, timeout)
+        known = {} if known is None else known
+        for n, ks in enumerate(subsets):
+            left = end - time.perf_counter()
+            if left <= 0.01:
+                break
+            eng = Engine(left / min(len(subsets) - n, 3), max_charts, max_depth, timeout, known=known)
+            eng.values_only = True
             v = eng.solve(root.replace(gens=tuple(root.gens[k] for k in ks)))
             if v.exact and v.lam is not None and (best is None or (v.lam, -v.m) > (best[0], -best[1])):
                 names = ", ".join(f"g{k + 1}" for k in ks)

@@ -12,8 +12,13 @@ import flint
 from ...domain import sum_of_squares
 from ...polynomial import Polynomial
 
-__all__ = ["Prob", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
-           "canonical_factor", "subspace_centres"]
+__all__ = ["Prob", "OutOfTime", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
+           "canonical_factor", "subspace_centres", "sign_normal"]
+
+
+class OutOfTime(Exception):
+    """Raised inside a rule when the engine's deadline has passed; the search turns the
+    problem being solved into an open chart."""
 
 
 @dataclass(frozen=True)
@@ -120,3 +125,35 @@ def subspace_centres(prob) -> list:
         if 2 <= len(S) < d and S not in out:
             out.append(S)
     return out
+
+
+def sign_normal(gens, nvars: int, flip_generators: bool) -> tuple:
+    """Generators (each a sequence of ``(exponent, coefficient)`` in a fixed order) with the
+    signs that ``u_j ↦ −u_j`` (and, in ideal mode, ``g ↦ −g``) make canonical: every
+    flip pattern multiplies a term's coefficient by ``(−1)^f`` with ``f`` linear over GF(2)
+    in the flips; going through the terms in order, each term whose ``f`` is independent
+    of the earlier ones is made positive (Gaussian elimination), so two problems that differ
+    by such flips (which keep λ and m: the prior ``|u|^τ`` and the ideal are unchanged) get
+    the same signs."""
+    basis = {}  # top bit -> (form, value of the form under the chosen flips)
+    out = []
+    for k, terms in enumerate(gens):
+        row = []
+        for e, c in terms:
+            form = sum(1 << j for j in range(nvars) if e[j] & 1) | ((1 << (nvars + k)) if flip_generators else 0)
+            val = 0
+            while form:
+                top = form.bit_length() - 1
+                if top not in basis:
+                    break
+                form ^= basis[top][0]
+                val ^= basis[top][1]
+            want = 1 if c < 0 else 0
+            if form:
+                basis[form.bit_length() - 1] = (form, want ^ val)
+                parity = want
+            else:
+                parity = val
+            row.append((e, -c if parity else c))
+        out.append(tuple(row))
+    return tuple(out)

@@ -30,7 +30,7 @@ class NewtonRule:
         if len(P.vertices) == 1:
             return ("exact", Value(1 / D.t, D.codimension, True, 1 / D.t, D.codimension), "monomial",
                     f"K = {format_polynomial({P.vertices[0]: K.coefficient(P.vertices[0])}, K.variables)} · unit")
-        budget = max(0.5, min(20.0, self.deadline - time.perf_counter()))
+        budget = max(0.05, min(20.0, self.deadline - time.perf_counter()))
         zero = (0,) * prob.d
         rep = newton_decision(P, prob.tau, generators=prob.gens if prob.mode == "ideal" else None, signs=zero,
                               timeout=self.step_timeout(), budget=budget).report

@@ -46,6 +46,7 @@ class NormaliseRules:
         if mode == "ideal":
             new = []
             for g in gens:
+                self.check_time()
                 if local:
                     c, fs = g.factor()
                     g2 = Polynomial({(0,) * g.nvars: c}, g.variables)
@@ -144,7 +145,8 @@ class NormaliseRules:
                 uk = variable(names[k], names)
                 num = (uk - q) * Polynomial({zero: 1 / c}, names)  # (u_k - q)/c
                 den = one + r  # (c + r)/c, a unit near the origin
-                gens = tuple(self._rational_substitute(g, k, num, den, prob.mode == "K") for g in prob.gens)
+                gens = tuple(self._rational_substitute(g, k, num, den, prob.mode == "K", self.check_time)
+                             for g in prob.gens)
                 if r.is_zero():
                     step = f"{names[k]} ↦ {format_polynomial(num.terms, names)}"
                 else:
@@ -214,6 +216,7 @@ class NormaliseRules:
         size = measure(prob)
         for _ in range(2 * prob.d):
             for new in self.substitution(prob, candidates(prob)):
+                self.check_time()
                 new = self.normalise(new)
                 if new is None or isinstance(new, Value):
                     return new or Value.none()
@@ -226,8 +229,10 @@ class NormaliseRules:
         return prob
 
     @staticmethod
-    def _rational_substitute(h: Polynomial, k: int, num: Polynomial, den: Polynomial, even: bool) -> Polynomial:
-        """``den^D · h(u_k = num/den)`` with ``D = deg_{u_k} h`` (rounded up to even)."""
+    def _rational_substitute(h: Polynomial, k: int, num: Polynomial, den: Polynomial, even: bool,
+                             check=lambda: None) -> Polynomial:
+        """``den^D · h(u_k = num/den)`` with ``D = deg_{u_k} h`` (rounded up to even); ``check()``
+        runs between the terms (the engine's deadline: the expansion can be large)."""
         D = max((e[k] for e in h.exponents), default=0)
         if even and D % 2:
             D += 1
@@ -238,6 +243,7 @@ class NormaliseRules:
             parts.setdefault(e[k], {})[rest] = c
         total = Polynomial({}, names)
         for p, terms in parts.items():
+            check()
             total = total + Polynomial(terms, names) * num ** p * den ** (D - p)
         return total
 
