@@ -16,29 +16,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_positive
 
 __all__ = ["Prior", "as_prior", "as_vector", "check_positive"]
-
-
-def check_positive(value, name: str, *, allow_none: bool = False) -> float | None:
-    """``float(value)`` if it is a finite positive number, else :class:`InputError`.
-
-    >>> check_positive(2, "n")
-    2.0
-    >>> check_positive(0, "n")
-    Traceback (most recent call last):
-    ...
-    rlct.errors.InputError: n must be a positive number, got 0
-    """
-    if value is None and allow_none:
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a positive number, got {value!r}") from None
-    if not math.isfinite(x) or x <= 0 or isinstance(value, bool):
-        raise InputError(f"{name} must be a positive number, got {value!r}")
-    return x
 
 
 def as_vector(value, d: int, name: str) -> np.ndarray:

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_int, seed_sequence
 from .kernels import (DIVERGENCE, HMC, MALA, NUTS, SGLD, Kernel, LangevinInfo, LangevinState, as_sampler,  # noqa: F401
                       hmc_kernel, init_state, mala_kernel, sgld_kernel)
 from .potential import Potential
@@ -265,19 +266,13 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     if not isinstance(potential, Potential):
         raise InputError(f"sample needs a Potential, got {type(potential).__name__}")
     sampler = as_sampler(sampler)
-    for name, v in (("chains", chains), ("draws", draws)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise InputError(f"{name} must be a positive integer, got {v!r}")
-    if warmup is None:
-        warmup = max(draws // 2, 50)
-    if not isinstance(warmup, (int, np.integer)) or warmup < 0:
-        raise InputError(f"warmup must be a non-negative integer, got {warmup!r}")
-    if thin is not None and (not isinstance(thin, (int, np.integer)) or thin < 1):
-        raise InputError(f"thin must be a positive integer, got {thin!r}")
+    chains, draws = check_int(chains, "chains"), check_int(draws, "draws")
+    warmup = max(draws // 2, 50) if warmup is None else check_int(warmup, "warmup", minimum=0)
+    thin = check_int(thin, "thin", allow_none=True)
     if sampler.adapt and warmup < 20:
         raise InputError(f"adapting the step size needs warmup >= 20 (got {warmup}); "
                          f"give warmup= or a fixed step_size, e.g. MALA(step_size=1e-3)")
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     rng = np.random.Generator(np.random.PCG64(ss))
     # record what reproduces the run: the seed given, or the entropy drawn when seed was None
     recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy
