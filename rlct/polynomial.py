@@ -31,6 +31,7 @@ from typing import Iterable, Mapping, Sequence
 import flint
 
 from .errors import InputError
+from .validate import check_number_powers
 
 __all__ = ["Polynomial", "as_polynomial", "as_fraction", "natural_key"]
 
@@ -465,6 +466,7 @@ def parse_string(text: str, what: str):
 
     if not text.strip():
         raise InputError(f"{what} is empty")
+    check_number_powers(text, what)
     local = {}
     for m in _IDENT.finditer(text):
         name = m.group(0)

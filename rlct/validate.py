@@ -31,7 +31,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["check_seed", "seed_sequence", "check_int", "check_number", "check_positive", "check_finite",
-           "check_str", "check_sequence", "check_record", "NUMBER"]
+           "check_str", "check_sequence", "check_record", "check_number_powers", "NUMBER"]
 
 
 def _short(value, limit: int = 80) -> str:
@@ -250,3 +250,54 @@ def check_record(data, what: str, required: Mapping, optional: Mapping | None = 
         if not _type_ok(value, types):
             raise InputError(f"not a valid {what}: {key!r} must be {_type_names(types)}, got {_short(value)}")
     return dict(data)
+
+
+MAX_NUMBER_EXPONENT = 10_000  # a number raised to a larger power (10**10**10) would not finish evaluating
+
+
+def _constant_value(node) -> float | None:
+    """The float value of an expression made of number literals only (inf when it overflows);
+    None when it contains a name or a call."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return float(node.value) if abs(node.value) < 1e308 else math.inf
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _constant_value(node.operand)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+        a, b = _constant_value(node.left), _constant_value(node.right)
+        if a is None or b is None:
+            return None
+        ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+               ast.Div: lambda: a / b if b else math.inf, ast.Pow: lambda: abs(a) ** b}
+        try:
+            v = ops[type(node.op)]()
+        except (OverflowError, ZeroDivisionError):
+            return math.inf
+        return v.real if isinstance(v, complex) else v
+    return None
+
+
+def check_number_powers(text: str, what: str) -> None:
+    """Refuse a number raised to a power above :data:`MAX_NUMBER_EXPONENT` (``10**10**10``) before
+    it is evaluated; text that does not parse as Python is left to the parser's own error.
+
+    >>> check_number_powers("x**100 + 2**64", "K")
+    >>> check_number_powers("10**10**10*x", "K")
+    Traceback (most recent call last):
+    ...
+    rlct.errors.InputError: K: the number 10 is raised to the power 10 ** 10 (more than 10000): too large to evaluate
+    """
+    import ast
+
+    try:
+        tree = ast.parse(text.replace("^", "**"), mode="eval")
+    except (SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, exponent = _constant_value(node.left), _constant_value(node.right)
+            if base is not None and exponent is not None and abs(base) > 1 and abs(exponent) > MAX_NUMBER_EXPONENT:
+                raise InputError(f"{what}: the number {ast.unparse(node.left)} is raised to the power "
+                                 f"{ast.unparse(node.right)} (more than {MAX_NUMBER_EXPONENT}): too large to evaluate")
