@@ -31,7 +31,11 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["check_seed", "seed_sequence", "check_int", "check_number", "check_positive", "check_finite",
-           "check_str", "check_sequence", "check_record", "check_number_powers", "NUMBER"]
+           "check_str", "check_sequence", "check_record", "check_number_powers", "NUMBER",
+           "MAX_COUNT"]
+
+
+MAX_COUNT = 10**9  # chains, draws, warm-up steps: a larger count cannot be allocated (and means a typo)
 
 
 def _short(value, limit: int = 80) -> str:

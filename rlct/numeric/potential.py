@@ -569,8 +569,8 @@ def _point(center, d: int) -> np.ndarray:
         center = [center] * d
     try:
         vals = [float(Fraction(x)) if isinstance(x, (Fraction, str)) else float(x) for x in center]
-    except (TypeError, ValueError):
-        raise InputError(f"center (w*) must be a sequence of {d} numbers, got {center!r}") from None
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        raise InputError(f"center (w*) must be a sequence of {d} finite numbers, got {center!r:.80}") from None
     return as_vector(vals, d, "center (w*)")
 
 

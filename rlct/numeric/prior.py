@@ -22,7 +22,10 @@ __all__ = ["Prior", "as_prior", "as_vector", "check_positive"]
 
 
 def as_vector(value, d: int, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a number or {d} numbers (one per parameter), got {value!r:.80}") from None
     if arr.ndim == 0:
         arr = np.full(d, float(arr))
     if arr.shape != (d,):
@@ -192,6 +195,8 @@ def _show(x):
 def as_prior(prior, d: int, center: np.ndarray | None = None) -> Prior:
     """Read ``prior``: a :class:`Prior`, None (the default: uniform on the unit box
     ``w* ± 1``), ``"flat"``, ``"uniform"`` or ``"gaussian"``."""
+    if not (prior is None or isinstance(prior, (str, Prior))):
+        raise InputError(f"prior must be a Prior, None, 'uniform', 'gaussian' or 'flat'; got {prior!r:.80}")
     if prior is None or prior == "uniform":
         c = np.zeros(d) if center is None else center
         if np.all(c == 0):

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import InputError
-from ..validate import check_int, seed_sequence
+from ..validate import MAX_COUNT, check_int, seed_sequence
 from .kernels import (DIVERGENCE, HMC, MALA, NUTS, SGLD, Kernel, LangevinInfo, LangevinState, as_sampler,  # noqa: F401
                       hmc_kernel, init_state, mala_kernel, sgld_kernel)
 from .potential import Potential
@@ -211,7 +211,11 @@ def _initial_positions(potential, init, chains, rng):
         return w
     if isinstance(init, str) and init == "prior":
         return potential.prior.sample(rng, chains, d)
-    w = np.asarray(init, dtype=float)
+    try:
+        w = np.asarray(init, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"init must be 'center', 'prior', a point of length {d} or an array ({chains}, {d}); "
+                         f"got {init!r:.80}") from None
     if w.shape == (d,):
         return np.tile(w, (chains, 1))
     if w.shape == (chains, d):
@@ -266,8 +270,8 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     if not isinstance(potential, Potential):
         raise InputError(f"sample needs a Potential, got {type(potential).__name__}")
     sampler = as_sampler(sampler)
-    chains, draws = check_int(chains, "chains"), check_int(draws, "draws")
-    warmup = max(draws // 2, 50) if warmup is None else check_int(warmup, "warmup", minimum=0)
+    chains, draws = check_int(chains, "chains", maximum=MAX_COUNT), check_int(draws, "draws", maximum=MAX_COUNT)
+    warmup = max(draws // 2, 50) if warmup is None else check_int(warmup, "warmup", minimum=0, maximum=MAX_COUNT)
     thin = check_int(thin, "thin", allow_none=True)
     if sampler.adapt and warmup < 20:
         raise InputError(f"adapting the step size needs warmup >= 20 (got {warmup}); "

@@ -426,8 +426,8 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     from ..models.base import Model
     from ..polynomial import as_polynomial
 
-    estimators = list(estimators)
-    bad = [e for e in estimators if e not in ESTIMATORS]
+    estimators = [estimators] if isinstance(estimators, str) else check_sequence(estimators, "estimators")
+    bad = [e for e in estimators if not isinstance(e, str) or e not in ESTIMATORS]
     if bad or not estimators:
         raise InputError(f"estimators must be among {', '.join(ESTIMATORS)}; got {bad or 'none'}")
     if isinstance(ns, (int, float)) and not isinstance(ns, bool):
@@ -444,6 +444,9 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     if data not in (None, "population", "sample"):
         raise InputError(f"data must be 'population' or 'sample', got {data!r}")
     k = check_number(k, "k (the verdict tolerance in standard errors)", positive=True)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(f"executor must have .submit (a concurrent.futures executor or a dask Client), got "
+                         f"{type(executor).__name__}")
     if seed is None:
         import numpy as np
 
