@@ -273,6 +273,8 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     chains, draws = check_int(chains, "chains", maximum=MAX_COUNT), check_int(draws, "draws", maximum=MAX_COUNT)
     warmup = max(draws // 2, 50) if warmup is None else check_int(warmup, "warmup", minimum=0, maximum=MAX_COUNT)
     thin = check_int(thin, "thin", allow_none=True)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise InputError(f"progress must be True, False or None (automatic), got {progress!r:.80}")
     if sampler.adapt and warmup < 20:
         raise InputError(f"adapting the step size needs warmup >= 20 (got {warmup}); "
                          f"give warmup= or a fixed step_size, e.g. MALA(step_size=1e-3)")
