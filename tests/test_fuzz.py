@@ -25,6 +25,8 @@ from rlct.errors import InputError, NotApplicable, RLCTError
 from rlct.models import (BinomialMixture, Data, DeepLinearNetwork, Discrete, Multinomial, NaiveBayes, NormalMixture,
                          PoissonMixture, ReducedRankRegression, Regression, TwoLayerNetwork, independence_mixture)
 from rlct.numeric import Potential, free_energy, llc, reference_lambda_hat, sample, two_temperature, wbic
+from rlct.numeric.bootstrap import bootstrap_spread
+from rlct.numeric.grid import point_seed
 from rlct.report import Report, Table, compare, table
 
 K = "(w1*w2)**2"
@@ -237,6 +239,12 @@ SEED_CALLS = [
     ("free_energy", lambda s: free_energy(K, n=100, seed=s, chains=2, draws=5)),
     ("reference_lambda_hat", lambda s: reference_lambda_hat(K, nbeta=10, seed=s, particles=16, runs=2)),
     ("compare", lambda s: compare(K, ns=[100], seed=s, exact=False)),
+    ("llc_curve", lambda s: rlct.numeric.llc_curve(K, ns=[100, 200], seed=s, **TINY)),
+    ("llc_sgld", lambda s: rlct.numeric.llc_sgld(K, n=100, seed=s, chains=2, draws=5)),
+    ("slope", lambda s: rlct.numeric.slope(K, n=100, seed=s, **TINY)),
+    ("volume_scaling", lambda s: rlct.numeric.volume_scaling(K, n=100, seed=s, chains=2, draws=5)),
+    ("bootstrap_spread", lambda s: bootstrap_spread(lambda d, t: None, lambda t: None, 2, seed=s)),
+    ("point_seed", lambda s: point_seed({"n": 1}, s)),
 ]
 
 
