@@ -255,13 +255,19 @@ def _pair(text):
     return k.strip(), v.strip()
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: runs of whitespace (newlines, carriage returns) become one space and
+    other control characters are escaped, so an error is always a single printable line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(str(text).split()))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit code 2) pointing to ``--help``."""
 
     def error(self, message):
         if "required: K" in message or "required: TARGET" in message or "unrecognized arguments: -" in message:
             message += "; a K that starts with '-' goes after '--', e.g. rlct compute -- '-x**2'"
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, _one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
 def _seconds(text):
@@ -539,8 +545,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except RLCTError as e:
-        message = " ".join(str(e).split())  # one line
-        print(f"rlct: error: {message}", file=sys.stderr)
+        print(f"rlct: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("rlct: interrupted", file=sys.stderr)

@@ -360,6 +360,8 @@ CLI_BAD = [
     (["table", "{dir}/ok.toml", "--columns", ""], r"no columns given"),
     (["plot", "report", "{dir}/ok.toml"], r"not a report: invalid JSON"),
     (["bogus"], r"invalid choice"),
+    (["bogus\r\nsecond line\x1b[31m"], r"invalid choice: 'bogus\\r\\nsecond"),  # one printable line
+    (["compare", "w1"], r"K is negative near the true point"),  # not sampled: the exact step refuses it
 ]
 
 

@@ -462,6 +462,8 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     if exact:
         try:
             exact_result = api.rlct(target if is_model else K, budget=budget)
+        except InputError:
+            raise  # bad input (K negative, not a polynomial ...) is the user's to fix, not a row to sample
         except RLCTError as e:
             exact_result = RLCT(lambda_=None, multiplicity=None, exact=False, method="none",
                                 reason=f"{type(e).__name__}: {e}")
