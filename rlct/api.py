@@ -8,6 +8,7 @@ from .methods import Budget
 from .problem import prepare
 from .domain import NonSimplicialCone
 from .result import RLCT, union
+from .validate import check_sequence, check_str
 
 __all__ = ["rlct"]
 
@@ -103,8 +104,13 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     >>> rlct.rlct("(w1 + w2)**2 + w2**4")        # blow-ups decide it (Lin 2011, Remark 4.19)
     RLCT(λ=3/4, m=1, exact, method='blowup')
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise InputError(f"method must be one of {', '.join(repr(m) for m in METHODS)}; got {method!r}")
+    if domain is not None and not isinstance(domain, str):
+        check_sequence(domain, "domain", example="['w1 >= 0', 'w2 >= w1']")
+    if variables is not None and not isinstance(variables, str):
+        for v in check_sequence(variables, "variables", example="['w1', 'w2']"):
+            check_str(v, "a variable name")
     budget_ = Budget(timeout=_seconds("timeout", timeout), seconds=_seconds("budget", budget))
     try:
         problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)

@@ -133,8 +133,13 @@ def render_result(r, fmt: str = "text", certificate: bool = False) -> str:
     return f"<p>{r.to_html()}</p>" + (f"\n<pre>{html.escape(cert)}</pre>" if cert else "")
 
 
-def cmd_compute(args) -> int:
-    kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget}
+def _problem_kw(args) -> dict:
+    """at, prior, domain and variables from the command line; an empty value is an error, not a default."""
+    kw = {}
+    for opt in ("at", "prior", "variables"):
+        value = getattr(args, opt)
+        if value is not None and not value.strip():
+            raise InputError(f"--{opt} is empty: give a value (see 'rlct {args.command} --help') or leave it out")
     if args.at:
         kw["at"] = dict(_pair(p) for p in args.at.split(",")) if "=" in args.at else args.at.split(",")
     if args.prior:
@@ -142,7 +147,15 @@ def cmd_compute(args) -> int:
     if args.domain:
         kw["domain"] = args.domain
     if args.variables:
-        kw["variables"] = args.variables.split(",")
+        kw["variables"] = [v.strip() for v in args.variables.split(",")]
+        if not all(kw["variables"]):
+            raise InputError(f"--variables {args.variables!r} has an empty name: write them comma separated, "
+                             "e.g. --variables w1,w2")
+    return kw
+
+
+def cmd_compute(args) -> int:
+    kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget, **_problem_kw(args)}
     if args.ideal:
         r = rlct(ideal=args.K, **kw)
     else:
@@ -184,9 +197,9 @@ def read_table_file(path: str) -> dict:
     Returns ``{"items": [...], "columns": ..., "caption": ..., "label": ..., ...}``.
     """
     data = _load_toml(path)
-    items = list(data.get("case", [])) + list(data.get("item", []))
     if not isinstance(data.get("case", []), list) or not isinstance(data.get("item", []), list):
         raise InputError(f"{path}: entries must be written [[case]] or [[item]] (arrays of tables)")
+    items = list(data.get("case", [])) + list(data.get("item", []))
     if not items:
         raise InputError(f"{path} has no [[case]] or [[item]] entries")
     for i, it in enumerate(items):
@@ -195,13 +208,28 @@ def read_table_file(path: str) -> dict:
     out = {"items": items}
     for key in ("columns", "caption", "caption_latex", "label", "timeout", "budget", "format"):
         if key in data:
-            out[key] = data[key]
+            out[key] = _table_setting(path, key, data[key])
     return out
+
+
+def _table_setting(path: str, key: str, value):
+    """A top-level setting of a table file, checked: texts are strings, columns a string or a list
+    of strings, timeout and budget positive numbers of seconds."""
+    if key in ("timeout", "budget"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+            raise InputError(f"{path}: {key} must be a positive number of seconds, got {value!r}")
+    elif key == "columns":
+        if not (isinstance(value, str) or isinstance(value, list) and all(isinstance(c, str) for c in value)):
+            raise InputError(f"{path}: columns must be a list of column names such as [\"name\", \"K\", "
+                             f"\"lambda\"] or a comma-separated string, got {value!r}")
+    elif not isinstance(value, str):
+        raise InputError(f"{path}: {key} must be a string, got {value!r}")
+    return value
 
 
 def cmd_table(args) -> int:
     spec = read_table_file(args.file)
-    columns = args.columns or spec.get("columns")
+    columns = args.columns if args.columns is not None else spec.get("columns")
     kw = {}
     for key in ("timeout", "budget"):
         value = getattr(args, key)
@@ -209,7 +237,7 @@ def cmd_table(args) -> int:
             value = spec.get(key)
         if value is not None:
             kw[key] = value
-    t = table(spec["items"], **({"columns": columns} if columns else {}), **kw)
+    t = table(spec["items"], **({"columns": columns} if columns is not None else {}), **kw)
     fmt = args.format or _ALIASES.get(spec.get("format", "text"), spec.get("format", "text"))
     if fmt not in TABLE_FORMATS:
         raise InputError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {fmt!r}")
@@ -227,11 +255,19 @@ def _pair(text):
     return k.strip(), v.strip()
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: runs of whitespace (newlines, carriage returns) become one space and
+    other control characters are escaped, so an error is always a single printable line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(str(text).split()))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit code 2) pointing to ``--help``."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        if "required: K" in message or "required: TARGET" in message or "unrecognized arguments: -" in message:
+            message += "; a K that starts with '-' goes after '--', e.g. rlct compute -- '-x**2'"
+        self.exit(2, _one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
 def _seconds(text):
@@ -239,18 +275,33 @@ def _seconds(text):
         x = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not x > 0:
+    if not 0 < x < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return x
 
 
-def _positive_int(text):
+def _positive_int(text, minimum=1):
+    what = "a positive integer" if minimum == 1 else "a non-negative integer"
     try:
         x = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if x < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if x < minimum:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return x
+
+
+def _seed(text):
+    return _positive_int(text, minimum=0)
+
+
+def _tolerance(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of standard errors, got {text!r}") from None
+    if not 0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number of standard errors, got {text!r}")
     return x
 
 
@@ -346,9 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--sampler", default="mala", choices=("mala", "hmc", "sgld"), help="sampler (default mala)")
     m.add_argument("--chains", type=_positive_int, default=200, help="independent chains per row (default 200)")
     m.add_argument("--draws", type=_positive_int, default=1000, help="draws per chain after warm-up (default 1000)")
-    m.add_argument("--seed", type=int, default=0, help="random seed; equal seeds give equal reports (default 0)")
+    m.add_argument("--seed", type=_seed, default=0, help="random seed; equal seeds give equal reports (default 0)")
     m.add_argument("--data", choices=("population", "sample"), help="population K (default) or a sampled data set")
-    m.add_argument("--k", type=float, default=2.0, help="verdict tolerance in standard errors (default 2)")
+    m.add_argument("--k", type=_tolerance, default=2.0, help="verdict tolerance in standard errors (default 2)")
     m.add_argument("--budget", type=_seconds, help="seconds for the exact computation (default 60)")
     m.add_argument("--format", "-f", type=_format(FORMATS), default="text",
                    help="text, md, latex, html or json (default text)")
@@ -391,7 +442,7 @@ def _target(text):
 def _ns(text):
     try:
         ns = [int(float(x)) for x in text.split(",") if x.strip()]
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"expected sample sizes such as 1e3,1e4, got {text!r}") from None
     if not ns:
         raise argparse.ArgumentTypeError("expected at least one sample size")
@@ -445,10 +496,7 @@ def cmd_plot(args) -> int:
             raise InputError(f"cannot read {args.target[0]}: {e.strerror}") from None
         fig = Report.from_json(text).plot()
     else:
-        kw = {"prior": args.prior, "domain": args.domain,
-              "variables": args.variables.split(",") if args.variables else None}
-        if args.at:
-            kw["at"] = dict(_pair(p) for p in args.at.split(",")) if "=" in args.at else args.at.split(",")
+        kw = _problem_kw(args)
         if args.ideal:
             problem = prepare(ideal=args.target, **kw)
         elif len(args.target) != 1:
@@ -497,8 +545,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except RLCTError as e:
-        message = " ".join(str(e).split())  # one line
-        print(f"rlct: error: {message}", file=sys.stderr)
+        print(f"rlct: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("rlct: interrupted", file=sys.stderr)

@@ -31,6 +31,7 @@ from typing import Iterable, Mapping, Sequence
 import flint
 
 from .errors import InputError
+from .validate import check_number_powers, check_sequence
 
 __all__ = ["Polynomial", "as_polynomial", "as_fraction", "natural_key"]
 
@@ -471,6 +472,7 @@ def parse_string(text: str, what: str):
 
     if not text.strip():
         raise InputError(f"{what} is empty")
+    check_number_powers(text, what)
     local = {}
     for m in _IDENT.finditer(text):
         name = m.group(0)
@@ -584,7 +586,7 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
     if variables is not None:
         if isinstance(variables, str):
             variables = [v for v in re.split(r"[\s,]+", variables) if v]
-        variables = tuple(str(v) for v in variables)
+        variables = tuple(str(v) for v in check_sequence(variables, "variables", example="['w1', 'w2']"))
         if not variables:
             raise InputError("variables is empty")
     if isinstance(obj, Polynomial):
@@ -631,6 +633,11 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
         if not variables:
             if expr == 0:
                 raise InputError(f"{what} is the zero polynomial")
+            calls = sorted(str(f) for f in expr.atoms(sympy.Function))
+            if calls or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+                raise InputError(f"not a polynomial: {what} = {expr} " + (
+                    f"calls a function ({calls[0]}); a model is written with keywords, e.g. TwoLayerNetwork(H=2)"
+                    if calls else "is not a finite number"))
             raise InputError(f"{what} = {expr} is a constant: it has no variables; pass variables=[...]")
     else:
         unknown = [n for n in names if n not in variables]

@@ -393,10 +393,14 @@ def parse_json(text: str, what: str):
     >>> parse_json('{"rows": []}', "a table")
     {'rows': []}
     """
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise InputError(f"not {what}: expected JSON text (a string), got {type(text).__name__}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"not {what}: invalid JSON ({e})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"not {what}: the bytes are not UTF-8 text") from None
 
 
 def jsonable(x):

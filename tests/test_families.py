@@ -126,7 +126,7 @@ def test_binomial_mixture_sample_loss_and_population_loss():
 
 
 def test_binomial_mixture_errors_and_identity():
-    with pytest.raises(InputError, match="N must be an integer"):
+    with pytest.raises(InputError, match="N must be a positive integer"):
         BinomialMixture(0)
     with pytest.raises(InputError, match="outside"):
         BinomialMixture(2, true=[2, H, H])

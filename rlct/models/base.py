@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..polynomial import Polynomial, as_fraction, fmpq
+from ..validate import check_finite, check_int, check_seed
 from .inputs import Discrete, Gaussian, Uniform
 
 __all__ = ["Model", "Data", "ModelLoss", "PolynomialRegression"]
@@ -119,11 +120,41 @@ def regression_data(data):
     """(X, Y) as 2-D float arrays from a Data set of a regression model, or a clear error."""
     if not isinstance(data, Data) or data.x is None:
         raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
-    X, Y = np.asarray(data.x, float), np.asarray(data.y, float)
+    X, Y = check_finite(data.x, "data.x"), check_finite(data.y, "data.y")
     if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
         raise InputError(f"data.x and data.y must be 2-D arrays with one row per observation, got shapes "
                          f"{X.shape} and {Y.shape}")
+    if X.shape[0] == 0:
+        raise InputError("data is empty (0 observations): L_n needs at least one sample")
     return X, Y
+
+
+def column_data(data) -> np.ndarray:
+    """The observations of a one-dimensional model (a column ``data.x`` of shape (n, 1)) as a
+    finite float vector, or a clear error."""
+    if not isinstance(data, Data) or data.x is None:
+        raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
+    x = check_finite(data.x, "data.x")
+    if x.ndim != 2 or x.shape[1] != 1:
+        raise InputError(f"data.x must have shape (n, 1) (one observation per row), got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise InputError("data is empty (0 observations): L_n needs at least one sample")
+    return x[:, 0]
+
+
+def count_data(data, k: int) -> np.ndarray:
+    """The counts ``data.y`` of a discrete model with ``k`` outcomes, as floats: finite, non-negative
+    whole numbers with a positive total; else a clear error."""
+    if not isinstance(data, Data):
+        raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
+    counts = check_finite(data.y, "data.y (the counts)")
+    if counts.shape != (k,):
+        raise InputError(f"data.y must hold {k} counts (one per outcome), got shape {counts.shape}")
+    if np.any(counts < 0) or np.any(counts != np.round(counts)):
+        raise InputError(f"data.y must hold non-negative whole counts, got {counts.tolist()}")
+    if counts.sum() == 0:
+        raise InputError("data is empty (all counts are 0): L_n needs at least one observation")
+    return counts
 
 
 def _frozen(value):
@@ -247,12 +278,10 @@ class Model:
         return dict(zip(self.parameters, self.true_parameter))
 
     def _rng(self, seed):
-        return np.random.default_rng(seed)
+        return np.random.default_rng(check_seed(seed, generator=True))
 
     def _check_n(self, n):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-            raise InputError(f"n must be a positive integer, got {n!r}")
-        return int(n)
+        return check_int(n, "n")
 
 
 def _freezing(init):

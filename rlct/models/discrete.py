@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import factorial
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from .. import known
 from ..errors import InputError, NotApplicable
 from ..polynomial import Polynomial, as_fraction, as_polynomial, natural_key
-from .base import ModelLoss, Data, Model, as_point, quadrature
+from .base import ModelLoss, Data, Model, as_point, column_data, count_data, quadrature
 from .inputs import Gaussian
+from ..validate import check_int, check_sequence, check_str
 
 __all__ = ["Multinomial", "NormalMixture", "independence_mixture"]
 
@@ -36,6 +37,20 @@ def _multinomial_neglog(probabilities, weights, const, parameters, n, descriptio
         return total
 
     return ModelLoss(parameters, n, value, gradient, description)
+
+
+def _bounds(bounds) -> dict:
+    """``{name: (low, high)}`` with numbers or None, from a mapping (None: no bounds)."""
+    if bounds is None:
+        return {}
+    if not isinstance(bounds, Mapping):
+        raise InputError(f"bounds must be a dict name -> (low, high), e.g. {{'t': (0, 1)}}; got {bounds!r}")
+    out = {}
+    for k, pair in bounds.items():
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise InputError(f"bounds[{k!r}] must be a pair (low, high), e.g. (0, 1); got {pair!r}")
+        out[str(k)] = tuple(None if v is None else as_fraction(v, f"bounds[{k!r}]") for v in pair)
+    return out
 
 
 class Multinomial(Model):
@@ -69,7 +84,7 @@ class Multinomial(Model):
     """
 
     def __init__(self, probabilities: Sequence, parameters=None, true=None, domain=None, name=None, bounds=None):
-        probs = list(probabilities)
+        probs = check_sequence(probabilities, "probabilities", example="['(1 + t)/2', '(1 - t)/2']")
         if len(probs) < 2:
             raise InputError("a multinomial model needs at least two outcome probabilities")
         polys = [as_polynomial(p, what=f"probability {i + 1}") if not isinstance(p, Polynomial) else p
@@ -77,7 +92,9 @@ class Multinomial(Model):
         names = sorted({v for p in polys for v in p.variables}, key=natural_key)
         if parameters is None:
             parameters = names
-        parameters = tuple(str(p) for p in parameters)
+        elif isinstance(parameters, str):
+            parameters = [p for p in parameters.replace(",", " ").split() if p]
+        parameters = tuple(str(p) for p in check_sequence(parameters, "parameters", example="['t']"))
         unknown = [v for v in names if v not in parameters]
         if unknown:
             raise InputError(f"unknown variable {unknown[0]} in the probabilities: parameters are "
@@ -93,12 +110,14 @@ class Multinomial(Model):
         self.q = tuple(p(self.true_parameter) for p in self.probabilities)
         if any(v < 0 for v in self.q):
             raise InputError(f"the true parameter gives a negative probability: q = {[str(v) for v in self.q]}")
-        self.domain = list(domain) if domain else None
-        self._bounds = tuple(dict(bounds or {}).items())
+        if isinstance(domain, str):
+            domain = [domain]
+        self.domain = check_sequence(domain, "domain", example="['t >= 0']") if domain else None
+        self._bounds = tuple(_bounds(bounds).items())
         unknown = [k for k in self.bounds if k not in parameters]
         if unknown:
             raise InputError(f"bounds for unknown parameter {unknown[0]}: parameters are {', '.join(parameters)}")
-        self._name = name
+        self._name = check_str(name, "name", allow_none=True)
         self.kl_note = "K is equivalent to Σ_i (p_i(w) − q_i)² (all q_i > 0): same λ and m"
 
     def _check_interior(self):
@@ -146,11 +165,7 @@ class Multinomial(Model):
         >>> L.value(np.array([[0.0]])).round(4)
         array([0.6931])
         """
-        if not isinstance(data, Data):
-            raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
-        counts = np.asarray(data.y, float)
-        if counts.shape != (len(self.probabilities),):
-            raise InputError(f"data must hold {len(self.probabilities)} counts")
+        counts = count_data(data, len(self.probabilities))
         n = counts.sum()
         return _multinomial_neglog(self.probabilities, counts / n, 0.0, self.parameters, int(n),
                                    "multinomial negative log-likelihood")
@@ -176,9 +191,7 @@ def independence_mixture(rows: int = 3, cols: int = 3, true=None) -> Multinomial
     >>> m.d, [str(v) for v in m.q]
     (5, ['1/4', '1/4', '1/4', '1/4'])
     """
-    for v, name in ((rows, "rows"), (cols, "cols")):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 2:
-            raise InputError(f"{name} must be an integer >= 2, got {v!r}")
+    rows, cols = (check_int(v, name, minimum=2, maximum=100) for v, name in ((rows, "rows"), (cols, "cols")))
     A = [f"a{i + 1}" for i in range(rows - 1)]
     C = [f"c{i + 1}" for i in range(rows - 1)]
     B = [f"b{j + 1}" for j in range(cols - 1)]
@@ -260,9 +273,7 @@ class NormalMixture(Model):
         >>> L.gradient(np.array([[0.5, 0.1]])).shape
         (1, 2)
         """
-        if not isinstance(data, Data) or data.x is None or np.ndim(data.x) != 2:
-            raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
-        x = np.asarray(data.x, float)[:, 0]
+        x = column_data(data)
         return self._neglog(x, np.full(len(x), 1 / len(x)), 0.0, len(x), "normal mixture negative log-likelihood")
 
     def _neglog(self, x, weights, const, n, description) -> ModelLoss:

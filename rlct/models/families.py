@@ -14,17 +14,16 @@ from math import comb, lgamma
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_int
 from ..polynomial import Polynomial, as_fraction
-from .base import Data, Model, ModelLoss, as_point
+from .base import Data, Model, ModelLoss, as_point, column_data
 from .discrete import Multinomial
 
 __all__ = ["BinomialMixture", "PoissonMixture", "NaiveBayes", "unfold_boundary"]
 
 
-def _count(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+def _count(value, name, minimum, maximum=1000):
+    return check_int(value, name, minimum=minimum, maximum=maximum)
 
 
 def edge_domain(parameters, point, bounds) -> list | None:
@@ -264,9 +263,9 @@ class PoissonMixture(Model):
         >>> L.gradient(np.array([[0.5, 1.0, 1.0]])).shape
         (1, 3)
         """
-        if not isinstance(data, Data) or data.x is None or np.ndim(data.x) != 2:
-            raise InputError(f"loss needs a Data set from this model's sample(), got {type(data).__name__}")
-        x = np.asarray(data.x, float)[:, 0]
+        x = column_data(data)
+        if np.any(x < 0) or np.any(x != np.round(x)):
+            raise InputError("data.x must hold Poisson counts (non-negative whole numbers)")
         return self._neglog(x, np.full(len(x), 1 / len(x)), 0.0, len(x), "Poisson mixture negative log-likelihood")
 
     def population_loss(self) -> ModelLoss:
@@ -314,7 +313,7 @@ class NaiveBayes(Multinomial):
     """
 
     def __init__(self, n: int = 3, true=None):
-        n = _count(n, "n", 1)
+        n = _count(n, "n", 1, 12)  # 2^n outcomes
         A = [f"a{i + 1}" for i in range(n)]
         B = [f"b{i + 1}" for i in range(n)]
         params = tuple(["t"] + A + B)

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..polynomial import as_fraction
+from ..validate import check_sequence
 
 __all__ = ["Gaussian", "Uniform", "Discrete", "as_distribution"]
 
@@ -104,13 +105,15 @@ class Discrete:
     probs: tuple | None = None
 
     def __post_init__(self):
-        vals = tuple(as_fraction(v, "Discrete value") for v in self.values)
+        vals = tuple(as_fraction(v, "Discrete value")
+                     for v in check_sequence(self.values, "Discrete values", example="[0, 1]"))
         if not vals:
             raise InputError("Discrete needs at least one value")
         if self.probs is None:
             probs = tuple(Fraction(1, len(vals)) for _ in vals)
         else:
-            probs = tuple(as_fraction(p, "Discrete probability") for p in self.probs)
+            probs = tuple(as_fraction(p, "Discrete probability")
+                          for p in check_sequence(self.probs, "Discrete probs", example="['1/4', '3/4']"))
             if len(probs) != len(vals):
                 raise InputError(f"Discrete: {len(vals)} values but {len(probs)} probabilities")
             if any(p < 0 for p in probs) or sum(probs) != 1:

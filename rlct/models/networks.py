@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import known
 from ..errors import InputError
+from ..validate import check_int
 from ..polynomial import Polynomial, as_polynomial
 from .base import Data, ModelLoss, PolynomialRegression, as_point, regression_data, quadrature
 from .inputs import Discrete, Gaussian, as_distribution
@@ -65,6 +66,8 @@ class _Activation(NamedTuple):
     dfn: Callable  # its derivative
     sympy: str  # the expression in z, for the exact Taylor coefficients
 
+
+MAX_HIDDEN = 1000  # hidden units: a huge H must fail fast, not build a huge polynomial
 
 ACTIVATIONS = {
     "tanh": _Activation(frozenset(), {1: 1}, np.tanh, _dtanh, "tanh(z)"),
@@ -140,8 +143,7 @@ class TwoLayerNetwork(PolynomialRegression):
     """
 
     def __init__(self, H: int, activation="tanh", inputs="gaussian", true=None, noise=1):
-        if isinstance(H, bool) or not isinstance(H, int) or H <= 0:
-            raise InputError(f"H must be a positive integer, got {H!r}")
+        H = check_int(H, "H", maximum=MAX_HIDDEN)
         self.H = H
         params = tuple(f"a{h + 1}" for h in range(H)) + tuple(f"b{h + 1}" for h in range(H))
         w0 = as_point(None if (true is None or (not isinstance(true, (list, tuple, dict)) and true == 0)) else true,

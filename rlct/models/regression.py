@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 
 from .. import known
 from ..errors import InputError, Undecided
+from ..validate import check_int, check_sequence
 from ..polynomial import Polynomial, as_polynomial, natural_key
 from .base import ModelLoss, PolynomialRegression
 from .inputs import Gaussian, as_distribution
@@ -15,10 +16,11 @@ from .inputs import Gaussian, as_distribution
 __all__ = ["Regression", "ReducedRankRegression", "DeepLinearNetwork"]
 
 
+MAX_WIDTH = 1000  # a larger layer's polynomial K is out of reach (and a huge int must fail fast)
+
+
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InputError(f"{name} must be a positive integer, got {value!r}")
-    return value
+    return check_int(value, name, maximum=MAX_WIDTH)
 
 
 class Regression(PolynomialRegression):
@@ -53,7 +55,7 @@ class Regression(PolynomialRegression):
     def __init__(self, f, parameters: Sequence[str], inputs="gaussian", true=None, noise=1):
         if isinstance(parameters, str):
             parameters = [p for p in parameters.replace(",", " ").split() if p]
-        parameters = tuple(str(p) for p in parameters)
+        parameters = tuple(str(p) for p in check_sequence(parameters, "parameters", example="['a', 'b']"))
         if not parameters:
             raise InputError("Regression needs at least one parameter")
         if len(set(parameters)) != len(parameters):
@@ -139,10 +141,8 @@ class ReducedRankRegression(PolynomialRegression):
     """
 
     def __init__(self, M: int, N: int, H: int, r: int = 0, noise=1, inputs="gaussian"):
-        for v, name in ((M, "M"), (N, "N"), (H, "H")):
-            _positive_int(v, name)
-        if isinstance(r, bool) or not isinstance(r, int) or r < 0:
-            raise InputError(f"r must be a non-negative integer, got {r!r}")
+        M, N, H = (_positive_int(v, name) for v, name in ((M, "M"), (N, "N"), (H, "H")))
+        r = check_int(r, "r", minimum=0)
         if r > min(M, N, H):
             raise InputError(f"true rank r = {r} exceeds min(M, N, H) = {min(M, N, H)}")
         self.M, self.N, self.H, self.r = M, N, H, r
@@ -199,13 +199,11 @@ class DeepLinearNetwork(PolynomialRegression):
     """
 
     def __init__(self, widths: Sequence[int], r: int = 0, noise=1, inputs="gaussian"):
-        widths = tuple(widths)
+        widths = tuple(check_sequence(widths, "widths", example="[2, 3, 2] (input, hidden..., output)"))
         if len(widths) < 2:
             raise InputError(f"a deep linear network needs at least two widths (input, output), got {widths}")
-        for k, w in enumerate(widths):
-            _positive_int(w, f"width {k + 1}")
-        if isinstance(r, bool) or not isinstance(r, int) or r < 0:
-            raise InputError(f"r must be a non-negative integer, got {r!r}")
+        widths = tuple(_positive_int(w, f"width {k + 1}") for k, w in enumerate(widths))
+        r = check_int(r, "r", minimum=0)
         if r > min(widths):
             raise InputError(f"true rank r = {r} exceeds the smallest width {min(widths)}")
         self.widths, self.r = widths, r

@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import InputError
+from ..validate import check_int, seed_sequence
 
 __all__ = ["bootstrap_spread"]
 
@@ -42,9 +42,8 @@ def bootstrap_spread(refit: Callable, draw_data: Callable, B: int, seed=None) ->
     >>> bool(abs(out["sd"] - 0.1) < 0.01)    # the standard error of a mean of 100 N(0, 1)
     True
     """
-    if isinstance(B, bool) or not isinstance(B, (int, np.integer)) or B < 2:
-        raise InputError(f"bootstrap must be an integer >= 2 (the number of resampled data sets), got {B!r}")
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    B = check_int(B, "bootstrap (the number of resampled data sets)", minimum=2)
+    ss = seed_sequence(seed)
     values, ses, flagged = [], [], 0
     for child in ss.spawn(int(B)):
         data_ss, fit_ss = child.spawn(2)

@@ -49,6 +49,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..errors import InputError
+from ..validate import MAX_COUNT, check_int
 from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
@@ -156,7 +157,7 @@ def check_targets(x: np.ndarray, rhat: float = DEFAULT_RHAT, ess: float = DEFAUL
 def _check(name, v, low):
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not v >= low:
         raise InputError(f"{name} must be a number >= {low}, got {v!r}")
-    return float(v)
+    return float(v) if v < 1e300 else math.inf
 
 
 def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Callable[[Any], np.ndarray], *,
@@ -202,11 +203,14 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     >>> conv.converged, conv.reason.startswith("R-hat") or conv.reason.startswith("ESS")
     (False, True)
     """
+    draws = check_int(draws, "draws", maximum=MAX_COUNT)
     rhat = _check("rhat", rhat, 1.0)
     ess = _check("ess", ess, 0.0)
     if max_seconds is not None:
         max_seconds = _check("max_seconds", max_seconds, 0.0)
     default_draws = max_draws is None
+    if not default_draws and not math.isfinite(_check("max_draws", max_draws, int(draws))):
+        raise InputError(f"max_draws must be a finite number of draws per chain, got {max_draws!r}")
     max_draws = RELATIVE_BUDGET * int(draws) if default_draws else int(_check("max_draws", max_draws, int(draws)))
     t0 = clock()
     run = run_block(None, int(draws), 0)
@@ -268,6 +272,8 @@ def sample_until_converged(potential, sampler="mala", *, scale: float | None = N
     """
     from .samplers import default_init, extend, sample
 
+    chains, draws = check_int(chains, "chains", maximum=MAX_COUNT), check_int(draws, "draws", maximum=MAX_COUNT)
+    warmup = check_int(warmup, "warmup", minimum=0, maximum=MAX_COUNT, allow_none=True)
     s = potential.nbeta if scale is None else scale
     if init is None:
         init = default_init(sampler)

@@ -37,6 +37,7 @@ import math
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_int, check_seed, seed_sequence
 from ..polynomial import as_polynomial
 from .convergence import DEFAULT_ESS, DEFAULT_MAX_SECONDS, DEFAULT_RHAT, sample_until_converged
 from .estimate import Estimate, conventions, estimate_from_trace, lambda_flags, line_fit, temperature_kw
@@ -150,6 +151,8 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
     >>> abs(est.value - est.expected.value) < 4 * est.se
     True
     """
+    check_seed(seed)
+    bootstrap = check_int(bootstrap, "bootstrap (the number of resampled data sets)", minimum=2, allow_none=True)
     sampler = _with_batch(sampler, batch_size)
     U = _user_model(target, data, more, n=n, beta=beta, nbeta=nbeta, prior=prior, center=center, gamma=gamma,
                     loss=loss, noise=noise, dtype=dtype)
@@ -175,7 +178,7 @@ def llc(target, data=None, *more, n=None, beta=None, nbeta=None, prior=None, cen
         trb, convb = sample_until_converged(Ub, sampler, seed=seed_b, **run)
         return estimate_from_trace(trb, estimator="llc", convergence=convb)
 
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     size = int(U.n)
     boot = bootstrap_spread(refit, lambda s: target.sample(size, seed=s), bootstrap, seed=ss.spawn(1)[0])
     return dataclasses.replace(est, settings={**est.settings, "bootstrap": boot})
@@ -238,6 +241,7 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
     >>> est.estimator, round(est.settings["lambda_hat"], 1)
     ('wbic', 0.5)
     """
+    check_seed(seed)
     if isinstance(target, Potential) and n is None:
         if target.n is None:
             raise InputError("wbic needs a potential built with n (β = 1/log n)")
@@ -246,9 +250,9 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
             raise InputError(f"WBIC is defined at β = 1/log n = {1 / math.log(U.n):.6g}; this potential has "
                              f"β = {U.beta:.6g} (use potential.at(beta=1/log(n)))")
     else:
-        if n is None:
-            raise InputError("wbic needs n (β = 1/log n)")
-        U = _as_potential(target, data, n=n, prior=prior, center=center, gamma=gamma)
+        if n is None and data is None:
+            raise InputError("wbic needs n (β = 1/log n), or a model with its data (n = the data's size)")
+        U = _as_potential(target, data, **({} if n is None else {"n": n}), prior=prior, center=center, gamma=gamma)
     tr, conv = sample_until_converged(U, sampler, scale=U.n, chains=chains, draws=draws, warmup=warmup, seed=seed,
                                       init=init, progress=progress, ess=ess, rhat=rhat, max_seconds=max_seconds,
                                       max_draws=max_draws)
@@ -263,6 +267,7 @@ def wbic(target, data=None, *, n=None, prior=None, center=None, gamma=None, samp
 
 
 def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, init, progress, targets):
+    check_seed(seed)
     if isinstance(target, Potential) and n is None:
         if target.n is None:
             raise InputError("give a potential built with n (the temperatures are β = c/log n)")
@@ -271,7 +276,7 @@ def _multi(target, data, betas, n, kw, sampler, chains, draws, warmup, seed, ini
         if n is None:
             raise InputError("give n (the temperatures are β = c/log n)")
         base = _as_potential(target, data, n=n, **kw)
-    seqs = np.random.SeedSequence(seed).spawn(len(betas))
+    seqs = seed_sequence(seed).spawn(len(betas))
     ests = []
     for b, s in zip(betas, seqs):
         U = base.at(beta=b)
@@ -411,7 +416,7 @@ def llc_sgld(target, data=None, *, epsilons=(1e-4, 3e-4, 1e-3), gamma=None, n=No
     base = _as_potential(target, data, **temperature_kw(n, beta, nbeta), prior=prior, center=center, gamma=gamma)
     if warmup is None:
         warmup = max(draws // 2, 50)
-    seqs = np.random.SeedSequence(seed).spawn(len(eps))
+    seqs = seed_sequence(seed).spawn(len(eps))
     ests = []
     for e, s in zip(eps, seqs):
         tr = sample(base, SGLD(e), chains=chains, draws=draws, warmup=warmup, seed=s, init=init, progress=progress)
@@ -491,7 +496,7 @@ def llc_curve(target, *, ns, prior=None, center=None, gamma=None, sampler="mala"
         raise InputError("llc_curve on a model needs model.sample(n, seed=) to draw a data set per n")
     K = None if is_model or isinstance(target, Potential) else as_polynomial(target)   # parsed once
     out = []
-    for n, ss in zip(ns, np.random.SeedSequence(seed).spawn(len(ns))):
+    for n, ss in zip(ns, seed_sequence(seed).spawn(len(ns))):
         data_ss, chain_ss = ss.spawn(2)
         if is_model:
             if center is not None:

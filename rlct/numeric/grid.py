@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_int
 
 __all__ = ["product", "point_seed", "canonical", "to_json", "check_seed", "seed_from_key", "grid_points"]
 
@@ -53,9 +54,8 @@ def canonical(point: Mapping) -> str:
 
 
 def check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer; got {seed!r}")
-    return int(seed)
+    """A sweep's base seed: a non-negative integer (it is mixed with each point's key)."""
+    return check_int(seed, "seed", minimum=0)
 
 
 def seed_from_key(key: str, seed: int) -> int:

@@ -42,6 +42,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import InputError
+from ..validate import seed_sequence
 from .jaxloss import JaxLoss, jax_context, polynomial_loss, require_jax
 
 __all__ = ["CompiledRun", "sample_compiled", "compiled_loss"]
@@ -294,7 +295,7 @@ def sample_compiled(potential, sampler, *, chains: int, draws: int, warmup: int,
         th = {"nbeta": jnp.asarray(float(potential.nbeta), ft), "gamma": jnp.asarray(float(potential.gamma or 0.0), ft),
               "c": jnp.asarray(potential.center, ft),
               "prior": {k: jnp.asarray(v, ft) for k, v in _prior_arrays(potential).items()}}
-        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        ss = seed_sequence(seed)
         keys = jax.random.split(jax.random.key(int(ss.generate_state(1, dtype=np.uint32)[0])), chains)
         states = init(jnp.asarray(initial_positions, ft), th)
         metric = jnp.ones(d, ft) if metric is None else jnp.asarray(metric, ft)

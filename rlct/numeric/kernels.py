@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from ..errors import InputError
+from ..validate import MAX_COUNT, check_int
 from .potential import Potential, check_positive
 
 __all__ = ["Kernel", "LangevinState", "LangevinInfo", "init_state", "mala_kernel", "hmc_kernel", "sgld_kernel",
@@ -242,6 +243,26 @@ def sgld_kernel(potential: Potential, epsilon: float) -> Kernel:
 # sampler specifications
 
 
+def _check_sampler(obj) -> None:
+    """The settings of a sampler object, checked when it is made (each error names the setting)."""
+    if getattr(obj, "step_size", None) is not None:
+        check_positive(obj.step_size, f"{type(obj).__name__} step_size")
+    target = getattr(obj, "target_accept", None)
+    if target is not None and not (isinstance(target, (int, float)) and not isinstance(target, bool)
+                                   and 0 < target < 1):
+        raise InputError(f"target_accept must be a number between 0 and 1, got {target!r}")
+    if not isinstance(getattr(obj, "adapt_metric", False), bool):
+        raise InputError(f"adapt_metric must be True or False, got {obj.adapt_metric!r}")
+    if hasattr(obj, "spread") and check_positive(obj.spread, "spread") < 1:
+        raise InputError(f"spread must be >= 1 (1: a fixed step size), got {obj.spread!r}")
+    if hasattr(obj, "jitter") and not (isinstance(obj.jitter, (int, float)) and not isinstance(obj.jitter, bool)
+                                       and 0 <= obj.jitter < 1):
+        raise InputError(f"jitter must be a number in [0, 1), got {obj.jitter!r}")
+    for name, top in (("n_leapfrog", MAX_COUNT), ("max_doublings", 30)):
+        if hasattr(obj, name):
+            check_int(getattr(obj, name), name, maximum=top)
+
+
 @dataclass(frozen=True)
 class MALA:
     """Metropolis-adjusted Langevin (the default sampler).
@@ -275,6 +296,9 @@ class MALA:
     name = "mala"
     grads_per_step = 1
 
+    def __post_init__(self):
+        _check_sampler(self)
+
     def kernel(self, potential, step_size, metric=None):
         """The :func:`mala_kernel` with this step size (and metric)."""
         return mala_kernel(potential, step_size, self.spread, metric)
@@ -295,6 +319,9 @@ class HMC:
     jitter: float = 0.5
     adapt_metric: bool = False
     name = "hmc"
+
+    def __post_init__(self):
+        _check_sampler(self)
 
     def kernel(self, potential, step_size, metric=None):
         """The :func:`hmc_kernel` with this step size (and metric)."""
@@ -328,7 +355,9 @@ class SGLD:
     shuffle: str = "epoch"
 
     def __post_init__(self):
-        if self.shuffle not in ("epoch", "replace"):
+        check_positive(self.epsilon, "SGLD epsilon (the step size)")
+        check_int(self.batch_size, "batch_size", allow_none=True)
+        if not isinstance(self.shuffle, str) or self.shuffle not in ("epoch", "replace"):
             raise InputError(f"shuffle must be 'epoch' (batches without replacement within an epoch, as a shuffled "
                              f"DataLoader) or 'replace' (each batch drawn with replacement), got {self.shuffle!r}")
     name = "sgld"
@@ -362,6 +391,9 @@ class NUTS:
     max_doublings: int = 10
     adapt_metric: bool = True
     name = "nuts"
+
+    def __post_init__(self):
+        _check_sampler(self)
     grads_per_step = 2 ** 3     # a typical tree; used only to decide whether to show progress
 
     @property

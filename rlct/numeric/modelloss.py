@@ -63,9 +63,9 @@ def _moments(model, data):
         Sxx = Sxx + np.outer(mean, mean) - np.diag(mean**2)
         W0 = _product(model, np.array([float(v) for v in model.true_parameter]), np)
         return Sxx, Sxx @ W0.T, W0 @ Sxx @ W0.T, M        # K = E‖(W − W0)x‖²/(2σ²): no noise term
-    X, Y = np.asarray(data.x, dtype=float), np.asarray(data.y, dtype=float)
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise InputError("data contains NaN or inf; remove or impute those samples")
+    from ..models.base import regression_data
+
+    X, Y = regression_data(data)
     n = X.shape[0]
     return X.T @ X / n, X.T @ Y / n, Y.T @ Y / n, X.shape[1]
 
@@ -127,7 +127,9 @@ def _network_loss(model, data, dtype):
         x, q = quadrature(model.input_distributions[0], 160)
         y = model._f(w0[None, :], x)[0]
     else:
-        X, Y = np.asarray(data.x, dtype=float), np.asarray(data.y, dtype=float)
+        from ..models.base import regression_data
+
+        X, Y = regression_data(data)
         if X.ndim != 2 or X.shape[1] != 1 or Y.shape[1] != 1:
             raise InputError("data must have one input and one output column")
         x, y, q = X[:, 0], Y[:, 0], np.full(len(X), 1 / len(X))

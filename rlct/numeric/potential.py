@@ -35,6 +35,7 @@ from ..errors import InputError
 from ..polynomial import Polynomial, as_polynomial
 from .compiled import CompiledPolynomial
 from .prior import Prior, as_prior, as_vector, check_positive  # noqa: F401  (re-exported)
+from ..validate import check_int
 
 __all__ = ["Prior", "Potential", "check_positive"]
 
@@ -398,6 +399,7 @@ class Potential:
             dim = len(variables) if variables is not None else (len(np.atleast_1d(center)) if center is not None else None)
         if dim is None:
             raise InputError("from_callable needs dim= (or variables= or center=)")
+        dim = check_int(dim, "dim (the number of parameters)")
         variables = tuple(variables) if variables is not None else tuple(f"w{i + 1}" for i in range(int(dim)))
         if len(variables) != int(dim):
             raise InputError(f"{len(variables)} variable names for dim={dim}")
@@ -569,8 +571,8 @@ def _point(center, d: int) -> np.ndarray:
         center = [center] * d
     try:
         vals = [float(Fraction(x)) if isinstance(x, (Fraction, str)) else float(x) for x in center]
-    except (TypeError, ValueError):
-        raise InputError(f"center (w*) must be a sequence of {d} numbers, got {center!r}") from None
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        raise InputError(f"center (w*) must be a sequence of {d} finite numbers, got {center!r:.80}") from None
     return as_vector(vals, d, "center (w*)")
 
 

@@ -16,33 +16,16 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..validate import check_positive
 
 __all__ = ["Prior", "as_prior", "as_vector", "check_positive"]
 
 
-def check_positive(value, name: str, *, allow_none: bool = False) -> float | None:
-    """``float(value)`` if it is a finite positive number, else :class:`InputError`.
-
-    >>> check_positive(2, "n")
-    2.0
-    >>> check_positive(0, "n")
-    Traceback (most recent call last):
-    ...
-    rlct.errors.InputError: n must be a positive number, got 0
-    """
-    if value is None and allow_none:
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a positive number, got {value!r}") from None
-    if not math.isfinite(x) or x <= 0 or isinstance(value, bool):
-        raise InputError(f"{name} must be a positive number, got {value!r}")
-    return x
-
-
 def as_vector(value, d: int, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a number or {d} numbers (one per parameter), got {value!r:.80}") from None
     if arr.ndim == 0:
         arr = np.full(d, float(arr))
     if arr.shape != (d,):
@@ -212,6 +195,8 @@ def _show(x):
 def as_prior(prior, d: int, center: np.ndarray | None = None) -> Prior:
     """Read ``prior``: a :class:`Prior`, None (the default: uniform on the unit box
     ``w* ± 1``), ``"flat"``, ``"uniform"`` or ``"gaussian"``."""
+    if not (prior is None or isinstance(prior, (str, Prior))):
+        raise InputError(f"prior must be a Prior, None, 'uniform', 'gaussian' or 'flat'; got {prior!r:.80}")
     if prior is None or prior == "uniform":
         c = np.zeros(d) if center is None else center
         if np.all(c == 0):

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError, NotApplicable, Undecided
+from ..validate import check_int, seed_sequence
 from .expected import ExpectedValue
 from .potential import Potential, check_positive
 
@@ -404,9 +405,7 @@ def _normalise(lw):
 
 
 def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return check_int(value, name, minimum=low)
 
 
 def _summary(out, runs):
@@ -431,7 +430,7 @@ def _smc(target, *, nbeta, n, beta, prior, center, gamma, particles, runs, seed,
     target_error = check_positive(target_error, "target_error", allow_none=True)
     max_evaluations = check_positive(max_evaluations, "max_evaluations", allow_none=True)
     base = _base_of(U)
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     children = ss.spawn(max_runs)
     t0 = time.perf_counter()
     out = []

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import InputError
+from ..validate import MAX_COUNT, check_int, seed_sequence
 from .kernels import (DIVERGENCE, HMC, MALA, NUTS, SGLD, Kernel, LangevinInfo, LangevinState, as_sampler,  # noqa: F401
                       hmc_kernel, init_state, mala_kernel, sgld_kernel)
 from .potential import Potential
@@ -214,7 +215,11 @@ def _initial_positions(potential, init, chains, rng):
         return w
     if isinstance(init, str) and init == "prior":
         return potential.prior.sample(rng, chains, d)
-    w = np.asarray(init, dtype=float)
+    try:
+        w = np.asarray(init, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"init must be 'center', 'prior', a point of length {d} or an array ({chains}, {d}); "
+                         f"got {init!r:.80}") from None
     if w.shape == (d,):
         return np.tile(w, (chains, 1))
     if w.shape == (chains, d):
@@ -284,19 +289,15 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     if not isinstance(potential, Potential):
         raise InputError(f"sample needs a Potential, got {type(potential).__name__}")
     sampler = as_sampler(sampler)
-    for name, v in (("chains", chains), ("draws", draws)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise InputError(f"{name} must be a positive integer, got {v!r}")
-    if warmup is None:
-        warmup = max(draws // 2, 50)
-    if not isinstance(warmup, (int, np.integer)) or warmup < 0:
-        raise InputError(f"warmup must be a non-negative integer, got {warmup!r}")
-    if thin is not None and (not isinstance(thin, (int, np.integer)) or thin < 1):
-        raise InputError(f"thin must be a positive integer, got {thin!r}")
+    chains, draws = check_int(chains, "chains", maximum=MAX_COUNT), check_int(draws, "draws", maximum=MAX_COUNT)
+    warmup = max(draws // 2, 50) if warmup is None else check_int(warmup, "warmup", minimum=0, maximum=MAX_COUNT)
+    thin = check_int(thin, "thin", allow_none=True)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise InputError(f"progress must be True, False or None (automatic), got {progress!r:.80}")
     if sampler.adapt and warmup < 20:
         raise InputError(f"adapting the step size needs warmup >= 20 (got {warmup}); "
                          f"give warmup= or a fixed step_size, e.g. MALA(step_size=1e-3)")
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     rng = np.random.Generator(np.random.PCG64(ss))
     # record what reproduces the run: the seed given, or the entropy drawn when seed was None
     recorded = seed if isinstance(seed, (int, np.integer)) else ss.entropy

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..errors import InputError
+from ..validate import seed_sequence
 from .diagnostics import mcse as _mcse
 from .estimate import Estimate, estimate_from_trace, temperature_kw
 from .potential import Potential, Prior, check_positive  # noqa: F401  Prior: for the doctests
@@ -56,7 +57,7 @@ def free_energy(target, data=None, *, n=None, beta=None, nbeta=None, prior=None,
         raise InputError("thermodynamic integration needs a proper prior or a localisation gamma (at s → 0 the "
                          "chains sample the prior)")
     ladder = top.nbeta * np.logspace(math.log10(lowest), 0.0, int(temperatures))
-    seqs = np.random.SeedSequence(seed).spawn(len(ladder))
+    seqs = seed_sequence(seed).spawn(len(ladder))
     ests = []
     for s_k, sq in zip(ladder, seqs):
         U = top.at(nbeta=float(s_k))

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from ..errors import InputError, RLCTError
 from ..numeric.rows import ESTIMATORS, RowTask, run_row
 from ..result import RLCT, jsonable as _jsonable, latex_fraction, parse_json
+from ..validate import NUMBER, check_int, check_number, check_record, check_sequence
 from .. import render
 from ..render import Bound, Math, Rich
 
@@ -84,13 +85,36 @@ class ReportRow:
         return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ReportRow":
-        kw = dict(d)
-        for k in ("ess", "rhat", "acceptance"):
+    def from_dict(cls, d: dict, what: str = "report row") -> "ReportRow":
+        kw = check_record(d, what, _ROW_REQUIRED, _ROW_OPTIONAL)
+        for k in ("ess", "rhat", "acceptance", "value", "se", "nbeta"):
             if kw.get(k) is None:
                 kw[k] = float("nan")
+        for k in ("expected", "expected_error", "expected_method"):
+            kw.setdefault(k, None)
         kw["warnings"], kw["flags"] = tuple(kw.get("warnings", ())), tuple(kw.get("flags", ()))
         return cls(**kw)
+
+
+_NUM = (NUMBER, None)
+_ROW_REQUIRED = {"n": (int,), "estimator": (str,), "nbeta": _NUM, "value": _NUM, "se": _NUM, "verdict": (str,)}
+_ROW_OPTIONAL = {"expected": _NUM, "expected_error": _NUM, "expected_method": (str, None), "z": _NUM,
+                 "asymptotic": _NUM, "ess": _NUM, "rhat": _NUM, "acceptance": _NUM, "warnings": (list,),
+                 "flags": (list,), "settings": (dict,)}
+_EXACT_REQUIRED = {"exact": (bool,), "method": (str,)}
+_EXACT_OPTIONAL = {"lambda": (str, int, None), "m": (int, None), "upper_bound": (str, int, None),
+                   "upper_bound_m": (int, None), "lower_bound": (str, int, None), "reason": (str, None),
+                   "polynomial": (str, None), "certificate": (dict, None), "seconds": _NUM,
+                   "point": (list, None), "tau": (list, None)}
+
+
+def _exact_from_dict(ex: dict) -> RLCT:
+    """The exact result of a report read from JSON, with a clear error for a malformed record."""
+    check_record(ex, "report: 'exact'", _EXACT_REQUIRED, _EXACT_OPTIONAL)
+    try:
+        return RLCT.from_dict(ex)
+    except (ValueError, ZeroDivisionError, TypeError) as e:
+        raise InputError(f"not a valid report: 'exact' has a value that is not a rational number ({e})") from None
 
 
 def _fmt(x, digits=3):
@@ -243,10 +267,11 @@ class Report:
     @classmethod
     def from_json(cls, text: str) -> "Report":
         """Rebuild a report from :meth:`to_json` (estimates' traces and certificates are not kept)."""
-        d = parse_json(text, "a report")
+        d = check_record(parse_json(text, "a report"), "report", {"name": (str,), "d": (int,), "rows": (list,)},
+                         {"k": (NUMBER,), "polynomial_latex": (str, None), "exact": (dict, None), "settings": (dict,)})
         ex = d.get("exact")
-        exact = RLCT.from_dict(ex) if ex is not None else None
-        rows = tuple(ReportRow.from_dict(r) for r in d["rows"])
+        exact = _exact_from_dict(ex) if ex is not None else None
+        rows = tuple(ReportRow.from_dict(r, f"report: row {i + 1}") for i, r in enumerate(d["rows"]))
         return cls(d["name"], d["d"], exact, rows, d.get("k", 2.0), d.get("settings", {}), d.get("polynomial_latex"),
                    exact_record=ex)
 
@@ -401,29 +426,32 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     from ..models.base import Model
     from ..polynomial import as_polynomial
 
-    estimators = list(estimators)
-    bad = [e for e in estimators if e not in ESTIMATORS]
+    estimators = [estimators] if isinstance(estimators, str) else check_sequence(estimators, "estimators")
+    bad = [e for e in estimators if not isinstance(e, str) or e not in ESTIMATORS]
     if bad or not estimators:
         raise InputError(f"estimators must be among {', '.join(ESTIMATORS)}; got {bad or 'none'}")
+    if isinstance(ns, (int, float)) and not isinstance(ns, bool):
+        ns = [ns]
     try:
-        ns = [int(float(n)) for n in ns]
-    except (TypeError, ValueError):
-        raise InputError(f"ns must be sample sizes, got {ns!r}") from None
+        ns = [int(float(n)) for n in check_sequence(ns, "ns", example="[1000, 10000]")]
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"ns must be finite sample sizes, e.g. [1000, 10000]; got {ns!r}") from None
     if not ns or any(n < 3 for n in ns):
         raise InputError(f"every n must be an integer >= 3 (β = 1/log n), got {ns}")
-    for name, v in (("chains", chains), ("draws", draws)):
-        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-            raise InputError(f"{name} must be a positive integer, got {v!r}")
+    chains, draws = check_int(chains, "chains"), check_int(draws, "draws")
+    warmup = check_int(warmup, "warmup", minimum=0, allow_none=True)
+    budget = check_number(budget, "budget (seconds for the exact computation)", positive=True, allow_inf=True)
     if data not in (None, "population", "sample"):
         raise InputError(f"data must be 'population' or 'sample', got {data!r}")
-    if isinstance(k, bool) or not isinstance(k, (int, float)) or not k > 0:
-        raise InputError(f"k (the verdict tolerance in standard errors) must be positive, got {k!r}")
+    k = check_number(k, "k (the verdict tolerance in standard errors)", positive=True)
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(f"executor must have .submit (a concurrent.futures executor or a dask Client), got "
+                         f"{type(executor).__name__}")
     if seed is None:
         import numpy as np
 
         seed = int(np.random.SeedSequence().entropy % 2**31)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer or None, got {seed!r}")
+    seed = check_int(seed, "seed", minimum=0)
     is_model = isinstance(target, Model)
     K = None if is_model else as_polynomial(target)
     name = repr(target) if is_model else f"K = {K}"
@@ -434,6 +462,8 @@ def compare(target, *, ns: Sequence = (1_000, 10_000, 100_000), estimators: Sequ
     if exact:
         try:
             exact_result = api.rlct(target if is_model else K, budget=budget)
+        except InputError:
+            raise  # bad input (K negative, not a polynomial ...) is the user's to fix, not a row to sample
         except RLCTError as e:
             exact_result = RLCT(lambda_=None, multiplicity=None, exact=False, method="none",
                                 reason=f"{type(e).__name__}: {e}")

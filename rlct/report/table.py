@@ -28,6 +28,7 @@ from ..models import from_spec
 from ..polynomial import Polynomial
 from ..result import RLCT, latex_fraction, parse_json
 from ..render import Bound, Math, Rich, expression_latex, latex_escape, markdown_escape, render
+from ..validate import check_sequence, check_str
 
 __all__ = ["table", "Table", "Row", "COLUMNS", "DEFAULT_COLUMNS"]
 
@@ -58,7 +59,7 @@ IGNORED_KEYS = ("lambda", "m", "newton_degenerate", "newton_bound")
 def _check_columns(columns) -> tuple:
     if isinstance(columns, str):
         columns = [c for c in columns.replace(",", " ").split()]
-    columns = tuple(columns)
+    columns = tuple(check_sequence(columns, "columns", example="['name', 'K', 'lambda', 'm'] or 'name,K,lambda,m'"))
     bad = [c for c in columns if c not in COLUMNS]
     if bad or not columns:
         what = f"unknown column {bad[0]!r}" if bad else "no columns given"
@@ -66,8 +67,13 @@ def _check_columns(columns) -> tuple:
     return columns
 
 
-def _frac(x):
-    return None if x is None else Fraction(x)
+def _frac(x, name="value"):
+    if x is None:
+        return None
+    try:
+        return Fraction(x)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise InputError(f"{name} must be a rational number such as '3/4', got {x!r}") from None
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,7 @@ class Row:
             raise InputError(f"unknown row fields {sorted(bad)}; valid: {', '.join(names)}")
         kw = {k: data.get(k) for k in names}
         for k in ("lambda_", "upper_bound"):
-            kw[k] = _frac(kw[k])
+            kw[k] = _frac(kw[k], k)
         kw["exact"] = bool(kw["exact"])
         return cls(**kw)
 
@@ -291,7 +297,11 @@ class Table:
         """Inverse of :meth:`to_dict`."""
         if not isinstance(data, Mapping) or "rows" not in data:
             raise InputError("a table dictionary needs 'rows' (and optionally 'columns')")
-        return cls(tuple(Row.from_dict(r) for r in data["rows"]), tuple(data.get("columns", DEFAULT_COLUMNS)))
+        rows = check_sequence(data["rows"], "a table's 'rows'")
+        for i, r in enumerate(rows):
+            if not isinstance(r, Mapping):
+                raise InputError(f"row {i + 1} of the table must be an object of fields, got {type(r).__name__}")
+        return cls(tuple(Row.from_dict(r) for r in rows), _check_columns(data.get("columns", DEFAULT_COLUMNS)))
 
     @classmethod
     def from_json(cls, text: str) -> "Table":
@@ -424,6 +434,8 @@ def _row_from_dict(d: Mapping, kw: dict, name):
     if len(given) != 1:
         raise InputError("give exactly one of K, ideal, model or result"
                          + (f" (got {', '.join(given)})" if given else ""))
+    for key in ("name", "id", "source"):
+        check_str(d.get(key), key, allow_none=True)
     name = d.get("name", d.get("id", name))
     source = d.get("source")
     if "result" in d:
@@ -570,6 +582,9 @@ def table(items, columns=DEFAULT_COLUMNS, *, timeout: float = 10, budget: float 
     columns = _check_columns(columns)
     if isinstance(items, (str, Mapping, RLCT)):
         items = [items]
+    items = check_sequence(items, "items", example="['w1**2*w2**4', {'K': 'w1*w2', 'name': 'cross'}]")
+    if not items:
+        raise InputError("no cases: table needs at least one item (a K, a dict with K/ideal/model, a model, ...)")
     kw = dict(rlct_kwargs, timeout=timeout, budget=budget)
     rows = []
     for i, item in enumerate(items):
