@@ -31,7 +31,7 @@ from typing import Iterable, Mapping, Sequence
 import flint
 
 from .errors import InputError
-from .validate import check_number_powers, check_sequence
+from .validate import check_constant, check_number_powers, check_sequence
 
 __all__ = ["Polynomial", "as_polynomial", "as_fraction", "natural_key"]
 
@@ -633,11 +633,7 @@ def as_polynomial(obj, variables: Sequence[str] | None = None, *, what: str = "K
         if not variables:
             if expr == 0:
                 raise InputError(f"{what} is the zero polynomial")
-            calls = sorted(str(f) for f in expr.atoms(sympy.Function))
-            if calls or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-                raise InputError(f"not a polynomial: {what} = {expr} " + (
-                    f"calls a function ({calls[0]}); a model is written with keywords, e.g. TwoLayerNetwork(H=2)"
-                    if calls else "is not a finite number"))
+            check_constant(expr, what)
             raise InputError(f"{what} = {expr} is a constant: it has no variables; pass variables=[...]")
     else:
         unknown = [n for n in names if n not in variables]

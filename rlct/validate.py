@@ -30,7 +30,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["check_seed", "seed_sequence", "check_int", "check_number", "check_positive", "check_finite",
+__all__ = ["check_constant", "check_seed", "seed_sequence", "check_int", "check_number", "check_positive", "check_finite",
            "check_str", "check_sequence", "check_record", "check_number_powers", "NUMBER",
            "MAX_COUNT"]
 
@@ -305,3 +305,23 @@ def check_number_powers(text: str, what: str) -> None:
             if base is not None and exponent is not None and abs(base) > 1 and abs(exponent) > MAX_NUMBER_EXPONENT:
                 raise InputError(f"{what}: the number {ast.unparse(node.left)} is raised to the power "
                                  f"{ast.unparse(node.right)} (more than {MAX_NUMBER_EXPONENT}): too large to evaluate")
+
+
+def check_constant(expr, what: str) -> None:
+    """Refuse a constant sympy expression that calls a function or is not a finite number, naming
+    it (the caller then says that any other constant has no variables).
+
+    >>> import sympy
+    >>> check_constant(sympy.Integer(3), "K")
+    >>> check_constant(sympy.nan, "K")
+    Traceback (most recent call last):
+    ...
+    rlct.errors.InputError: not a polynomial: K = nan is not a finite number
+    """
+    import sympy
+
+    calls = sorted(str(f) for f in expr.atoms(sympy.Function))
+    if calls or expr.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise InputError(f"not a polynomial: {what} = {expr} " + (
+            f"calls a function ({calls[0]}); a model is written with keywords, e.g. TwoLayerNetwork(H=2)"
+            if calls else "is not a finite number"))
