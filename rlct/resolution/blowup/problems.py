@@ -13,7 +13,7 @@ from ...domain import sum_of_squares
 from ...polynomial import Polynomial
 
 __all__ = ["Prob", "OutOfTime", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
-           "canonical_factor", "subspace_centres", "sign_normal"]
+           "canonical_factor", "subspace_centres", "sign_normal", "symmetries", "orbits"]
 
 
 class OutOfTime(Exception):
@@ -157,3 +157,72 @@ def sign_normal(gens, nvars: int, flip_generators: bool) -> tuple:
             row.append((e, -c if parity else c))
         out.append(tuple(row))
     return tuple(out)
+
+
+def _scaled(g, perm) -> frozenset:
+    """``g`` with ``u_j`` renamed ``u_perm[j]``, divided by its leading coefficient (a
+    form that does not depend on a constant factor of ``g``)."""
+    terms = {}
+    for e, c in g.terms.items():
+        f = [0] * len(e)
+        for j, x in enumerate(e):
+            f[perm[j]] = x
+        terms[tuple(f)] = c
+    lead = terms[max(terms)]
+    return frozenset((e, c / lead) for e, c in terms.items())
+
+
+def symmetries(gens, tau) -> list:
+    """Permutations ``perm`` of the variables (``u_j ↦ u_perm[j]``) that keep the prior
+    exponents and map the set of generators onto itself up to constant factors — hence
+    keep the ideal (or K, up to a positive constant) and the prior, so (λ, m) of any piece
+    and of its image agree. Only transpositions and products of two transpositions
+    between variables of equal prior exponent are tried (e.g. ``(a1 a2)(b1 b2)`` for
+    Σ a_h b_h^k); the group they generate is what :func:`orbits` uses."""
+    d = gens[0].nvars
+    ident = list(range(d))
+    target = {_scaled(g, ident) for g in gens}
+    # a symmetry maps each variable to one with the same exponent columns (a quick filter)
+    sig = [(tau[j], tuple(sorted(tuple(sorted((e[j], abs(c)) for e, c in g.terms.items())) for g in gens)))
+           for j in range(d)]
+    pairs = [(i, j) for i in range(d) for j in range(i + 1, d) if sig[i] == sig[j]]
+    found = []
+
+    def test(swaps):
+        perm = list(ident)
+        for i, j in swaps:
+            perm[i], perm[j] = perm[j], perm[i]
+        if {_scaled(g, perm) for g in gens} == target:
+            found.append(tuple(perm))
+
+    for a in pairs:
+        test([a])
+    for x, a in enumerate(pairs):
+        for b in pairs[x + 1:]:
+            if not set(a) & set(b):
+                test([a, b])
+    return found
+
+
+def orbits(points, perms) -> dict:
+    """``points`` (variable indices) under the group that ``perms`` generate, restricted to
+    the permutations that map ``points`` onto itself: ``{point: (representative, perm)}``
+    with ``perm`` (a product of the generators) mapping the representative (the first point
+    of its orbit in ``points``' order) to the point."""
+    pts = list(points)
+    gens = [g for g in perms if {g[p] for p in pts} == set(pts)]
+    out = {}
+    for r in pts:
+        if r in out:
+            continue
+        out[r] = (r, tuple(range(len(perms[0]))) if perms else None)
+        todo = [r]
+        while todo:
+            p = todo.pop()
+            pi = out[p][1]
+            for g in gens:
+                q = g[p]
+                if q not in out:
+                    out[q] = (r, tuple(g[x] for x in pi))
+                    todo.append(q)
+    return out
