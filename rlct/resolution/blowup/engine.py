@@ -32,7 +32,8 @@ from ...errors import InputError
 from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
-from .problems import OutOfTime, Prob, orbits, sign_normal, subspace_centres, symmetries, variable
+from .problems import (OutOfTime, Prob, ideal_symmetries, orbits, sign_normal, subspace_centres, symmetries,
+                       variable)
 from .rules.domain import open_corner
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
@@ -328,6 +329,9 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         """Solve the local problems at ``points`` of a fibre (translated to the origin;
         the prior's factors that are units there dropped)."""
         names, d = prob.variables, prob.d
+        points = [tuple(p) for p in points]
+        rep = self._point_orbits(prob, points)
+        solved = {}
         vals = []
         for p in points:
             if self.over():
@@ -341,8 +345,49 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             else:
                 gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
             step = f"{why}: {where}" if why else where
-            vals.append(self.solve(prob.child(gens, tau, None, step)))
+            r, perm = rep.get(p, (p, None))
+            if r != p and r in solved:
+                vals.append(solved[r][0])
+                self.memo_hits += 1  # a repeated chart, found by the symmetry rather than the memo
+                self._image(solved[r][1], perm, len(prob.steps), step, names)
+                continue
+            start = len(self.leaves)
+            val = self.solve(prob.child(gens, tau, None, step))
+            solved[p] = (val, self.leaves[start:])
+            vals.append(val)
         return vals
+
+    def _point_orbits(self, prob: Prob, points) -> dict:
+        """``{point: (representative, perm)}`` for points that a symmetry of the problem
+        (:func:`ideal_symmetries`: a permutation of the variables keeping the ideal and the
+        prior) maps onto one another: their local problems are images of each other."""
+        if len(points) < 3:
+            return {}
+        where = set(points)
+
+        def act(perm, p):
+            q = [None] * len(p)
+            for j, x in enumerate(p):
+                q[perm[j]] = x
+            return tuple(q)
+
+        perms = ideal_symmetries(prob.gens, prob.tau,
+                                 lambda perm: any(act(perm, p) != p and act(perm, p) in where for p in points))
+        out = {}
+        for r in points:
+            if r in out:
+                continue
+            out[r] = (r, tuple(range(prob.d)))
+            todo = [r]
+            while todo:
+                p = todo.pop()
+                pi = out[p][1]
+                for g in perms:
+                    q = act(g, p)
+                    if q in where and q not in out:
+                        out[q] = (r, tuple(g[x] for x in pi))
+                        todo.append(q)
+        return out
 
     def zeros_on_fibre(self, prob: Prob, system):
         """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite
