@@ -241,11 +241,17 @@ class NormaliseRules:
         for e, c in h.terms.items():
             rest = tuple(0 if j == k else x for j, x in enumerate(e))
             parts.setdefault(e[k], {})[rest] = c
-        total = Polynomial({}, names)
+        # in flint throughout (one conversion back at the end); powers of num and den once each
+        num_f, den_f = num.flint, den.flint
+        npow, dpow = [num_f ** 0], [den_f ** 0]
+        for _ in range(D):
+            npow.append(npow[-1] * num_f)
+            dpow.append(dpow[-1] * den_f)
+        total = num_f * 0
         for p, terms in parts.items():
             check()
-            total = total + Polynomial(terms, names) * num ** p * den ** (D - p)
-        return total
+            total += Polynomial(terms, names).flint * npow[p] * dpow[D - p]
+        return Polynomial.from_flint(total, names)
 
     def factors(self, prob: Prob):
         """Candidates for coordinate changes: the irreducible factors of the
