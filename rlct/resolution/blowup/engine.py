@@ -308,7 +308,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             steps = c.steps[:prefix] + (step,) + tuple(sub(t) for t in c.steps[prefix + 1:])
             self.leaves.append(dataclasses.replace(
                 c, index=len(self.leaves) + 1, steps=steps, variables=var,
-                generators=tuple(Polynomial(g.terms, var) for g in c.generators),
+                generators=tuple(Polynomial.from_terms(g.terms, var) for g in c.generators),
                 where=sub(c.where), detail=sub(c.detail) + " (by a symmetry of the ideal and prior: "
                 + ", ".join(f"{a} ↦ {b}" for a, b in ren.items() if a != b) + ")"))
 
@@ -393,7 +393,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite
         list of rational points, or None (positive-dimensional, irrational or undecided)."""
         i = prob.fibre
-        on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+        on = [Polynomial.from_terms({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
         on = [p for p in on if not p.is_zero()]
         if not on:
             return None

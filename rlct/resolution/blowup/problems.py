@@ -80,7 +80,10 @@ def monomial_content(p: Polynomial) -> tuple:
 
 
 def divide_monomial(p: Polynomial, c) -> Polynomial:
-    return Polynomial({tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}, p.variables)
+    terms = {tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}
+    if any(x < 0 for e in terms for x in e):
+        return Polynomial(terms, p.variables)  # raises: c does not divide p
+    return Polynomial.from_terms(terms, p.variables)
 
 
 def coordinate_index(f: Polynomial):
@@ -96,7 +99,7 @@ def coordinate_index(f: Polynomial):
 def canonical_factor(f: Polynomial) -> Polynomial:
     exps = sorted(f.exponents, reverse=True)
     c = f.coefficient(exps[0])
-    return Polynomial({e: v / c for e, v in f.terms.items()}, f.variables)
+    return Polynomial.from_terms({e: v / c for e, v in f.terms.items()}, f.variables)
 
 
 def subspace_centres(prob) -> list:

@@ -89,11 +89,11 @@ class NormaliseRules:
                 if e in seen:
                     continue
                 seen.add(e)
-                out.append(Polynomial({e: Fraction(1)}, g.variables))
+                out.append(Polynomial.from_terms({e: Fraction(1)}, g.variables))
                 continue
             keep = {e: c for e, c in g.terms.items() if not any(all(x >= y for x, y in zip(e, m)) for m in monos)}
             if keep:
-                out.append(Polynomial(keep, g.variables))
+                out.append(Polynomial.from_terms(keep, g.variables))
         # drop duplicates up to a constant
         uniq, keys = [], set()
         for g in out:
@@ -250,7 +250,7 @@ class NormaliseRules:
         total = num_f * 0
         for p, terms in parts.items():
             check()
-            total += Polynomial(terms, names).flint * npow[p] * dpow[D - p]
+            total += Polynomial.from_terms(terms, names).flint * npow[p] * dpow[D - p]
         return Polynomial.from_flint(total, names)
 
     def factors(self, prob: Prob):
