@@ -58,6 +58,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         self.memo: dict = {}
         self.blowups = 0
         self.memo_hits = 0
+        # images of charts under a symmetry (:meth:`_image`): listed, but not counted against
+        # max_charts (like a memo hit, they cost no search); kept alive so that ids stay unique
+        self.copies: list = []
+        self.copy_ids: set = set()
+        self.copied = 0  # how many of self.leaves are such images
         self.depth = 0
         self.out_of_budget = False
         self.values_only = False  # a side search whose charts are not reported: reuse `known` values
@@ -74,7 +79,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             raise OutOfTime
 
     def over(self) -> bool:
-        if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
+        if time.perf_counter() > self.deadline or len(self.leaves) - self.copied >= self.max_charts:
             self.out_of_budget = True
             return True
         return False
@@ -187,6 +192,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             return alt
         self._rollback(start, memo_start)
         self.leaves += first
+        self._recount()
         return val
 
     def first_rules(self, prob: Prob):
@@ -245,11 +251,13 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
                 first = self.leaves[start:]
             self._rollback(start, memo_start)
             self.leaves += first
+        self._recount()
         return val
 
     def _rollback(self, start, memo_start):
         """Forget the charts (and memo entries, which point at them) after ``start``."""
         del self.leaves[start:]
+        self._recount()
         for k in list(self.memo)[memo_start:]:
             del self.memo[k]
 
@@ -306,11 +314,18 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         for c in charts:
             var = tuple(ren.get(v, v) for v in c.variables)
             steps = c.steps[:prefix] + (step,) + tuple(sub(t) for t in c.steps[prefix + 1:])
-            self.leaves.append(dataclasses.replace(
+            self.leaves.append(image := dataclasses.replace(
                 c, index=len(self.leaves) + 1, steps=steps, variables=var,
                 generators=tuple(Polynomial.from_terms(g.terms, var) for g in c.generators),
                 where=sub(c.where), detail=sub(c.detail) + " (by a symmetry of the ideal and prior: "
                 + ", ".join(f"{a} ↦ {b}" for a, b in ren.items() if a != b) + ")"))
+            self.copies.append(image)
+            self.copy_ids.add(id(image))
+            self.copied += 1
+
+    def _recount(self):
+        """Recount the images among the charts (after charts were dropped or restored)."""
+        self.copied = sum(1 for c in self.leaves if id(c) in self.copy_ids)
 
     def fibre(self, prob: Prob) -> Value:
         prob, v = self.first_rules(prob)
