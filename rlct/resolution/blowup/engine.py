@@ -20,7 +20,9 @@ Whatever no rule decides within the budget is an *open* chart with an upper boun
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 import time
 from fractions import Fraction
 
@@ -30,7 +32,8 @@ from ...errors import InputError
 from ...polynomial import Polynomial
 from ...problem import Problem, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
-from .problems import OutOfTime, Prob, sign_normal, subspace_centres, variable
+from .problems import (OutOfTime, Prob, ideal_symmetries, orbits, sign_normal, subspace_centres, symmetries,
+                       variable)
 from .rules.domain import open_corner
 from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
@@ -55,6 +58,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         self.memo: dict = {}
         self.blowups = 0
         self.memo_hits = 0
+        # images of charts under a symmetry (:meth:`_image`): listed, but not counted against
+        # max_charts (like a memo hit, they cost no search); kept alive so that ids stay unique
+        self.copies: list = []
+        self.copy_ids: set = set()
+        self.copied = 0  # how many of self.leaves are such images
         self.depth = 0
         self.out_of_budget = False
         self.values_only = False  # a side search whose charts are not reported: reuse `known` values
@@ -71,7 +79,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             raise OutOfTime
 
     def over(self) -> bool:
-        if time.perf_counter() > self.deadline or len(self.leaves) >= self.max_charts:
+        if time.perf_counter() > self.deadline or len(self.leaves) - self.copied >= self.max_charts:
             self.out_of_budget = True
             return True
         return False
@@ -174,7 +182,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         if tri is prob:
             return self._local(prob)
         start, memo_start = len(self.leaves), len(self.memo)
-        val = self._local(tri)
+        val = self._local(tri, prob.gens)
         if val.exact or self.over():
             return val
         first = self.leaves[start:]
@@ -184,6 +192,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             return alt
         self._rollback(start, memo_start)
         self.leaves += first
+        self._recount()
         return val
 
     def first_rules(self, prob: Prob):
@@ -198,7 +207,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
                 return prob, v
         return prob, None
 
-    def _local(self, prob: Prob) -> Value:
+    def _local(self, prob: Prob, same=None) -> Value:
+        """Rules, Newton, a coordinate change, then blow-ups; ``same``: other generators of
+        the same ideal (the given ones, before :meth:`triangular`), whose symmetries
+        (:func:`symmetries`) are those of the ideal while the rules change nothing."""
+        given = prob
         prob, v = self.first_rules(prob)
         if v is not None:
             return v
@@ -219,7 +232,8 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         if prob.depth >= self.max_depth:
             return self.open(prob, f"depth limit {self.max_depth} reached")
         start, memo_start = len(self.leaves), len(self.memo)
-        val = self.blow_up(prob)
+        perms = symmetries(same if (same is not None and prob is given) else prob.gens, prob.tau)
+        val = self.blow_up(prob, perms=perms)
         if val.exact:
             return val
         # the point blow-up left charts open: try the coordinate subspaces that are
@@ -229,7 +243,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
                 break
             first = self.leaves[start:]
             self._rollback(start, memo_start)
-            alt = self.blow_up(prob, S)
+            alt = self.blow_up(prob, S, perms)
             if alt.exact or (alt.ub is not None and (val.ub is None or alt.ub < val.ub)):
                 val = alt
                 if alt.exact:
@@ -237,26 +251,35 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
                 first = self.leaves[start:]
             self._rollback(start, memo_start)
             self.leaves += first
+        self._recount()
         return val
 
     def _rollback(self, start, memo_start):
         """Forget the charts (and memo entries, which point at them) after ``start``."""
         del self.leaves[start:]
+        self._recount()
         for k in list(self.memo)[memo_start:]:
             del self.memo[k]
 
-    def blow_up(self, prob: Prob, centre=None) -> Value:
+    def blow_up(self, prob: Prob, centre=None, perms=()) -> Value:
         """Blow up the origin, or the coordinate subspace ``{u_j = 0 : j in centre}``:
         chart ``i`` (i in the centre) is ``u_j ↦ u_i u_j`` for the other j in the
         centre, with Jacobian ``u_i^{s−1}`` (s = size of the centre); each chart is a
         fibre problem along ``{u_i = 0}``. A subspace is used only when the problem
         is homogeneous in the coordinates outside it (:func:`subspace_centres`), so
-        that no point of the divisor is worse than those over the origin."""
+        that no point of the divisor is worse than those over the origin.
+
+        ``perms``: symmetries of the problem (:func:`symmetries`: they keep the ideal and
+        the prior); one mapping the centre onto itself lifts to the blow-up and maps chart
+        ``i`` onto chart ``perm[i]`` with its divisor, ideal and prior·Jacobian, so only
+        one chart of each orbit is solved."""
         self.blowups += 1
         d = prob.d
         names = prob.variables
         S = list(range(d)) if centre is None else list(centre)
         total = sum(Fraction(prob.tau[j]) for j in S) + len(S) - 1
+        rep = orbits(S, perms)
+        solved = {}
         vals = []
         for i in S:
             subs = [variable(names[j], names) * (variable(names[i], names) if j != i and j in S else 1) for j in range(d)]
@@ -265,8 +288,44 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in S if j != i)
             what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
             step = f"blow up ({', '.join(names[j] for j in S)}) {what}, chart {names[i]}: {maps}"
-            vals.append(self.solve(prob.child(gens, tau, i, step)))
+            r, perm = rep[i]
+            if r != i and r in solved and not self.over():
+                vals.append(solved[r][0])
+                self.memo_hits += 1  # a repeated chart, found by the symmetry rather than the memo
+                self._image(solved[r][1], perm, len(prob.steps), step, names)
+                continue
+            start = len(self.leaves)
+            val = self.solve(prob.child(gens, tau, i, step))
+            solved[i] = (val, self.leaves[start:])
+            vals.append(val)
         return combine(vals)
+
+    def _image(self, charts, perm, prefix: int, step: str, names):
+        """Record the images of ``charts`` (one chart of a blow-up and its pieces) under the
+        symmetry ``u_j ↦ u_perm[j]``: the same generators and prior in renamed variables,
+        whose first ``prefix`` steps are shared and whose next step is this chart's ``step``."""
+        ren = {names[j]: names[perm[j]] for j in range(len(names))}
+        pat = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(n) for n in sorted(ren, key=len, reverse=True))
+                         + r")(?![A-Za-z0-9_])")
+
+        def sub(text):
+            return pat.sub(lambda m: ren[m.group(1)], text)
+
+        for c in charts:
+            var = tuple(ren.get(v, v) for v in c.variables)
+            steps = c.steps[:prefix] + (step,) + tuple(sub(t) for t in c.steps[prefix + 1:])
+            self.leaves.append(image := dataclasses.replace(
+                c, index=len(self.leaves) + 1, steps=steps, variables=var,
+                generators=tuple(Polynomial.from_terms(g.terms, var) for g in c.generators),
+                where=sub(c.where), detail=sub(c.detail) + " (by a symmetry of the ideal and prior: "
+                + ", ".join(f"{a} ↦ {b}" for a, b in ren.items() if a != b) + ")"))
+            self.copies.append(image)
+            self.copy_ids.add(id(image))
+            self.copied += 1
+
+    def _recount(self):
+        """Recount the images among the charts (after charts were dropped or restored)."""
+        self.copied = sum(1 for c in self.leaves if id(c) in self.copy_ids)
 
     def fibre(self, prob: Prob) -> Value:
         prob, v = self.first_rules(prob)
@@ -285,6 +344,9 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         """Solve the local problems at ``points`` of a fibre (translated to the origin;
         the prior's factors that are units there dropped)."""
         names, d = prob.variables, prob.d
+        points = [tuple(p) for p in points]
+        rep = self._point_orbits(prob, points)
+        solved = {}
         vals = []
         for p in points:
             if self.over():
@@ -298,14 +360,55 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             else:
                 gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
             step = f"{why}: {where}" if why else where
-            vals.append(self.solve(prob.child(gens, tau, None, step)))
+            r, perm = rep.get(p, (p, None))
+            if r != p and r in solved:
+                vals.append(solved[r][0])
+                self.memo_hits += 1  # a repeated chart, found by the symmetry rather than the memo
+                self._image(solved[r][1], perm, len(prob.steps), step, names)
+                continue
+            start = len(self.leaves)
+            val = self.solve(prob.child(gens, tau, None, step))
+            solved[p] = (val, self.leaves[start:])
+            vals.append(val)
         return vals
+
+    def _point_orbits(self, prob: Prob, points) -> dict:
+        """``{point: (representative, perm)}`` for points that a symmetry of the problem
+        (:func:`ideal_symmetries`: a permutation of the variables keeping the ideal and the
+        prior) maps onto one another: their local problems are images of each other."""
+        if len(points) < 3:
+            return {}
+        where = set(points)
+
+        def act(perm, p):
+            q = [None] * len(p)
+            for j, x in enumerate(p):
+                q[perm[j]] = x
+            return tuple(q)
+
+        perms = ideal_symmetries(prob.gens, prob.tau,
+                                 lambda perm: any(act(perm, p) != p and act(perm, p) in where for p in points))
+        out = {}
+        for r in points:
+            if r in out:
+                continue
+            out[r] = (r, tuple(range(prob.d)))
+            todo = [r]
+            while todo:
+                p = todo.pop()
+                pi = out[p][1]
+                for g in perms:
+                    q = act(g, p)
+                    if q in where and q not in out:
+                        out[q] = (r, tuple(g[x] for x in pi))
+                        todo.append(q)
+        return out
 
     def zeros_on_fibre(self, prob: Prob, system):
         """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite
         list of rational points, or None (positive-dimensional, irrational or undecided)."""
         i = prob.fibre
-        on = [Polynomial({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
+        on = [Polynomial.from_terms({e: c for e, c in p.terms.items() if e[i] == 0}, p.variables) for p in system]
         on = [p for p in on if not p.is_zero()]
         if not on:
             return None

@@ -13,7 +13,7 @@ from ...domain import sum_of_squares
 from ...polynomial import Polynomial
 
 __all__ = ["Prob", "OutOfTime", "variable", "monomial_lambda", "monomial_content", "divide_monomial", "coordinate_index",
-           "canonical_factor", "subspace_centres", "sign_normal"]
+           "canonical_factor", "subspace_centres", "sign_normal", "symmetries", "orbits", "ideal_symmetries", "in_ideal"]
 
 
 class OutOfTime(Exception):
@@ -80,7 +80,10 @@ def monomial_content(p: Polynomial) -> tuple:
 
 
 def divide_monomial(p: Polynomial, c) -> Polynomial:
-    return Polynomial({tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}, p.variables)
+    terms = {tuple(x - y for x, y in zip(e, c)): v for e, v in p.terms.items()}
+    if any(x < 0 for e in terms for x in e):
+        return Polynomial(terms, p.variables)  # raises: c does not divide p
+    return Polynomial.from_terms(terms, p.variables)
 
 
 def coordinate_index(f: Polynomial):
@@ -96,7 +99,7 @@ def coordinate_index(f: Polynomial):
 def canonical_factor(f: Polynomial) -> Polynomial:
     exps = sorted(f.exponents, reverse=True)
     c = f.coefficient(exps[0])
-    return Polynomial({e: v / c for e, v in f.terms.items()}, f.variables)
+    return Polynomial.from_terms({e: v / c for e, v in f.terms.items()}, f.variables)
 
 
 def subspace_centres(prob) -> list:
@@ -157,3 +160,155 @@ def sign_normal(gens, nvars: int, flip_generators: bool) -> tuple:
             row.append((e, -c if parity else c))
         out.append(tuple(row))
     return tuple(out)
+
+
+def _scaled(g, perm) -> frozenset:
+    """``g`` with ``u_j`` renamed ``u_perm[j]``, divided by its leading coefficient (a
+    form that does not depend on a constant factor of ``g``)."""
+    terms = {}
+    for e, c in g.terms.items():
+        f = [0] * len(e)
+        for j, x in enumerate(e):
+            f[perm[j]] = x
+        terms[tuple(f)] = c
+    lead = terms[max(terms)]
+    return frozenset((e, c / lead) for e, c in terms.items())
+
+
+def symmetries(gens, tau) -> list:
+    """Permutations ``perm`` of the variables (``u_j ↦ u_perm[j]``) that keep the prior
+    exponents and map the set of generators onto itself up to constant factors — hence
+    keep the ideal (or K, up to a positive constant) and the prior, so (λ, m) of any piece
+    and of its image agree. Only transpositions and products of two transpositions
+    between variables of equal prior exponent are tried (e.g. ``(a1 a2)(b1 b2)`` for
+    Σ a_h b_h^k); the group they generate is what :func:`orbits` uses."""
+    d = gens[0].nvars
+    ident = list(range(d))
+    target = {_scaled(g, ident) for g in gens}
+    # a symmetry maps each variable to one with the same exponent columns (a quick filter)
+    sig = [(tau[j], tuple(sorted(tuple(sorted((e[j], abs(c)) for e, c in g.terms.items())) for g in gens)))
+           for j in range(d)]
+    pairs = [(i, j) for i in range(d) for j in range(i + 1, d) if sig[i] == sig[j]]
+    found = []
+
+    def test(swaps):
+        perm = list(ident)
+        for i, j in swaps:
+            perm[i], perm[j] = perm[j], perm[i]
+        if {_scaled(g, perm) for g in gens} == target:
+            found.append(tuple(perm))
+
+    for a in pairs:
+        test([a])
+    for x, a in enumerate(pairs):
+        for b in pairs[x + 1:]:
+            if not set(a) & set(b):
+                test([a, b])
+    return found
+
+
+def orbits(points, perms) -> dict:
+    """``points`` (variable indices) under the group that ``perms`` generate, restricted to
+    the permutations that map ``points`` onto itself: ``{point: (representative, perm)}``
+    with ``perm`` (a product of the generators) mapping the representative (the first point
+    of its orbit in ``points``' order) to the point."""
+    pts = list(points)
+    gens = [g for g in perms if {g[p] for p in pts} == set(pts)]
+    out = {}
+    for r in pts:
+        if r in out:
+            continue
+        out[r] = (r, tuple(range(len(perms[0]))) if perms else None)
+        todo = [r]
+        while todo:
+            p = todo.pop()
+            pi = out[p][1]
+            for g in gens:
+                q = g[p]
+                if q not in out:
+                    out[q] = (r, tuple(g[x] for x in pi))
+                    todo.append(q)
+    return out
+
+
+def _linear_part(f, v: int, d: int):
+    """``(c, True)`` with ``f = c·x_v + r`` (c, r free of x_v) when f has degree 1 in x_v;
+    ``(None, False)`` when f does not involve x_v; ``(None, None)`` otherwise."""
+    deg = f.degrees()[v] if not f.is_zero() else 0
+    if deg == 0:
+        return None, False
+    if deg != 1:
+        return None, None
+    one = tuple(1 if j == v else 0 for j in range(d))
+    lowered = {tuple(int(x) - y for x, y in zip(e, one)): c for e, c in f.to_dict().items() if e[v]}
+    return f.context().from_dict(lowered), True
+
+
+def in_ideal(f, gens, d: int) -> bool:
+    """True when the flint polynomial ``f`` is proved to lie in the ideal of ``gens`` by
+    echelon elimination: variables ``x_v`` in which generators are linear (``g = c·x_v + r``)
+    are eliminated in turn, those in the fewest generators first, each with a generator free
+    of the ones eliminated before whose ``c`` divides f's coefficient of x_v exactly
+    (``f ↦ f − (c_f/c)·g``), until nothing is left. False means *not proved* (the reduction is
+    incomplete, so False is no proof of the contrary)."""
+    pivots = {}
+    for g in gens:
+        for v in range(d):
+            c, lin = _linear_part(g, v, d)
+            if lin:
+                pivots.setdefault(v, []).append((g, c))
+    involves = [{v for v in range(d) if not g.is_zero() and g.degrees()[v]} for g in gens]
+    order = sorted(pivots, key=lambda v: (sum(1 for inv in involves if v in inv), v))
+    done = set()
+    for v in order:
+        cf, lin = _linear_part(f, v, d)
+        if lin is None:
+            return False
+        if lin:
+            for g, c in pivots[v]:
+                if not g.is_zero() and any(g.degrees()[u] for u in done):
+                    continue
+                q, r = divmod(cf, c)
+                if r.is_zero():
+                    f = f - q * g
+                    break
+            else:
+                return False
+        done.add(v)
+    return f.is_zero()
+
+
+def ideal_symmetries(gens, tau, wanted) -> list:
+    """Permutations ``perm`` (``u_j ↦ u_perm[j]``) among products of at most two
+    transpositions of variables with equal prior exponents, accepted by ``wanted(perm)`` (a
+    quick filter), that keep the prior and map every generator into the ideal (proved by
+    :func:`in_ideal`, or the image is a constant times a generator). A permutation of
+    finite order with σ(I) ⊆ I has σ(I) = I, so (λ, m) of a piece and of its image agree."""
+    d = gens[0].nvars
+    ident = list(range(d))
+    target = {_scaled(g, ident) for g in gens}
+    pairs = [(i, j) for i in range(d) for j in range(i + 1, d) if tau[i] == tau[j]]
+    cands = [[a] for a in pairs] + [[a, b] for x, a in enumerate(pairs) for b in pairs[x + 1:] if not set(a) & set(b)]
+    flints = None
+    found = []
+    for swaps in cands:
+        perm = list(ident)
+        for i, j in swaps:
+            perm[i], perm[j] = perm[j], perm[i]
+        perm = tuple(perm)
+        if not wanted(perm):
+            continue
+        if flints is None:
+            flints = [g.flint for g in gens]
+        ok = True
+        for g, fg in zip(gens, flints):
+            if _scaled(g, perm) in target:
+                continue
+            img = fg.context().from_dict({tuple(e[perm.index(j)] for j in range(d)): c
+                                          for e, c in fg.to_dict().items()})
+            if not in_ideal(img, flints, d):
+                ok = False
+                break
+        if ok:
+            found.append(perm)
+    return found

@@ -89,11 +89,11 @@ class NormaliseRules:
                 if e in seen:
                     continue
                 seen.add(e)
-                out.append(Polynomial({e: Fraction(1)}, g.variables))
+                out.append(Polynomial.from_terms({e: Fraction(1)}, g.variables))
                 continue
             keep = {e: c for e, c in g.terms.items() if not any(all(x >= y for x, y in zip(e, m)) for m in monos)}
             if keep:
-                out.append(Polynomial(keep, g.variables))
+                out.append(Polynomial.from_terms(keep, g.variables))
         # drop duplicates up to a constant
         uniq, keys = [], set()
         for g in out:
@@ -241,11 +241,17 @@ class NormaliseRules:
         for e, c in h.terms.items():
             rest = tuple(0 if j == k else x for j, x in enumerate(e))
             parts.setdefault(e[k], {})[rest] = c
-        total = Polynomial({}, names)
+        # in flint throughout (one conversion back at the end); powers of num and den once each
+        num_f, den_f = num.flint, den.flint
+        npow, dpow = [num_f ** 0], [den_f ** 0]
+        for _ in range(D):
+            npow.append(npow[-1] * num_f)
+            dpow.append(dpow[-1] * den_f)
+        total = num_f * 0
         for p, terms in parts.items():
             check()
-            total = total + Polynomial(terms, names) * num ** p * den ** (D - p)
-        return total
+            total += Polynomial.from_terms(terms, names).flint * npow[p] * dpow[D - p]
+        return Polynomial.from_flint(total, names)
 
     def factors(self, prob: Prob):
         """Candidates for coordinate changes: the irreducible factors of the
