@@ -331,13 +331,23 @@ class NewtonPolyhedron:
     def _face_from_facets(self, facet_idx) -> Face:
         idx = sorted(facet_idx)
         facets = tuple(self.facets[j] for j in idx)
-        on = frozenset.intersection(*(self._incidence[j] for j in idx)) if idx else None
-        verts = tuple(v for i, v in enumerate(self.vertices) if on is None or i in on)
+        verts = tuple(self._on_facets(self.vertices, "_incidence", idx))
         rays = tuple(i for i in range(self.dim) if all(f.normal[i] == 0 for f in facets))
         dimension = self.dim - rank([f.normal for f in facets])
-        on_e = frozenset.intersection(*(self._exponent_incidence[j] for j in idx)) if idx else None
-        exps = [e for i, e in enumerate(self._exponents) if on_e is None or i in on_e]
+        exps = self._on_facets(self._exponents, "_exponent_incidence", idx)
         return Face(verts, facets, rays, dimension, self.polynomial.select(exps))
+
+    def _on_facets(self, points, incidence: str, idx) -> list:
+        """The ``points`` on every facet of ``idx``: from the cached incidence sets when the face
+        enumeration has built them, else directly (one face, e.g. the principal face of
+        :meth:`distance`, costs #points × a few facets instead of #points × #facets)."""
+        if not idx:
+            return list(points)
+        if incidence in self.__dict__:
+            on = frozenset.intersection(*(getattr(self, incidence)[j] for j in idx))
+            return [p for i, p in enumerate(points) if i in on]
+        tight = [self.facets[j] for j in idx]
+        return [p for p in points if all(f.contains(p) for f in tight)]
 
     def _closure(self, vertex_set) -> frozenset:
         return frozenset(j for j, inc in enumerate(self._incidence) if vertex_set <= inc)

@@ -41,6 +41,8 @@ from .rules.newton import NewtonRule
 from .rules.normalise import NormaliseRules
 
 
+QUICK_BOUND_SECONDS_PER_PRODUCT = 2e-6   # the cost model of Engine.quick_bound's K = Σ g² (generous)
+
 class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
     """The search: solve a problem by the first rule that applies, blow up otherwise,
     and record every leaf as a :class:`BlowupChart`."""
@@ -69,14 +71,19 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
 
     def step_timeout(self) -> float:
         """Seconds for one exact decision (z3, a Gröbner basis): the per-step
-        ``timeout``, but no more than what is left of the budget (at least 0.1 s)."""
-        return min(self.timeout, max(0.05, self.deadline - time.perf_counter()))
+        ``timeout``, but no more than half of what is left of the budget (at least 0.05 s):
+        :func:`rlct.real.real_zeros` may take two such steps."""
+        return min(self.timeout, max(0.05, (self.deadline - time.perf_counter()) / 2))
 
     def check_time(self):
         """Raise :class:`OutOfTime` once the deadline has passed (called in the rules' inner loops)."""
         if time.perf_counter() > self.deadline:
             self.out_of_budget = True
             raise OutOfTime
+
+    def past(self) -> bool:
+        """Whether the deadline has passed (for optional searches that stop with what they have)."""
+        return time.perf_counter() > self.deadline
 
     def over(self) -> bool:
         if time.perf_counter() > self.deadline or len(self.leaves) - self.copied >= self.max_charts:
@@ -101,8 +108,11 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
 
     def quick_bound(self, prob: Prob):
         """An upper bound: the Newton bound at the origin of the chart (a point of it); none
-        once the deadline has passed (the polyhedron of a large K takes time)."""
-        if time.perf_counter() > self.deadline:
+        once the deadline has passed, or when building K = Σ g² alone would take most of the
+        time left (it cannot be interrupted; ~1.5 µs per product of terms was measured, tanh H = 7:
+        6·10⁶ products, 8.5 s)."""
+        left = self.deadline - time.perf_counter()
+        if left <= 0 or QUICK_BOUND_SECONDS_PER_PRODUCT * sum(len(g.terms) for g in prob.gens) ** 2 > left / 2:
             return None, 1
         try:
             K = prob.K
@@ -232,7 +242,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         if prob.depth >= self.max_depth:
             return self.open(prob, f"depth limit {self.max_depth} reached")
         start, memo_start = len(self.leaves), len(self.memo)
-        perms = symmetries(same if (same is not None and prob is given) else prob.gens, prob.tau)
+        perms = symmetries(same if (same is not None and prob is given) else prob.gens, prob.tau, stop=self.past)
         val = self.blow_up(prob, perms=perms)
         if val.exact:
             return val
@@ -387,7 +397,8 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             return tuple(q)
 
         perms = ideal_symmetries(prob.gens, prob.tau,
-                                 lambda perm: any(act(perm, p) != p and act(perm, p) in where for p in points))
+                                 lambda perm: any(act(perm, p) != p and act(perm, p) in where for p in points),
+                                 stop=self.past)
         out = {}
         for r in points:
             if r in out:

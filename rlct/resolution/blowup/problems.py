@@ -175,13 +175,14 @@ def _scaled(g, perm) -> frozenset:
     return frozenset((e, c / lead) for e, c in terms.items())
 
 
-def symmetries(gens, tau) -> list:
+def symmetries(gens, tau, stop=None) -> list:
     """Permutations ``perm`` of the variables (``u_j ↦ u_perm[j]``) that keep the prior
     exponents and map the set of generators onto itself up to constant factors — hence
     keep the ideal (or K, up to a positive constant) and the prior, so (λ, m) of any piece
     and of its image agree. Only transpositions and products of two transpositions
     between variables of equal prior exponent are tried (e.g. ``(a1 a2)(b1 b2)`` for
-    Σ a_h b_h^k); the group they generate is what :func:`orbits` uses."""
+    Σ a_h b_h^k); the group they generate is what :func:`orbits` uses. ``stop()`` true (the
+    engine's deadline) ends the search with the symmetries found so far, each one checked."""
     d = gens[0].nvars
     ident = list(range(d))
     target = {_scaled(g, ident) for g in gens}
@@ -199,9 +200,13 @@ def symmetries(gens, tau) -> list:
             found.append(tuple(perm))
 
     for a in pairs:
+        if stop is not None and stop():
+            return found
         test([a])
     for x, a in enumerate(pairs):
         for b in pairs[x + 1:]:
+            if stop is not None and stop():
+                return found
             if not set(a) & set(b):
                 test([a, b])
     return found
@@ -278,12 +283,13 @@ def in_ideal(f, gens, d: int) -> bool:
     return f.is_zero()
 
 
-def ideal_symmetries(gens, tau, wanted) -> list:
+def ideal_symmetries(gens, tau, wanted, stop=None) -> list:
     """Permutations ``perm`` (``u_j ↦ u_perm[j]``) among products of at most two
     transpositions of variables with equal prior exponents, accepted by ``wanted(perm)`` (a
     quick filter), that keep the prior and map every generator into the ideal (proved by
     :func:`in_ideal`, or the image is a constant times a generator). A permutation of
-    finite order with σ(I) ⊆ I has σ(I) = I, so (λ, m) of a piece and of its image agree."""
+    finite order with σ(I) ⊆ I has σ(I) = I, so (λ, m) of a piece and of its image agree.
+    ``stop()`` true ends the search with what was found so far."""
     d = gens[0].nvars
     ident = list(range(d))
     target = {_scaled(g, ident) for g in gens}
@@ -292,6 +298,8 @@ def ideal_symmetries(gens, tau, wanted) -> list:
     flints = None
     found = []
     for swaps in cands:
+        if stop is not None and stop():
+            break
         perm = list(ident)
         for i, j in swaps:
             perm[i], perm[j] = perm[j], perm[i]
