@@ -291,24 +291,32 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         rep = orbits(S, perms)
         solved = {}
         vals = []
-        for i in S:
+        what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
+
+        def chart(i, step):
             subs = [variable(names[j], names) * (variable(names[i], names) if j != i and j in S else 1) for j in range(d)]
-            gens = tuple(g.compose(subs, names) for g in prob.gens)
             tau = tuple(total if j == i else prob.tau[j] for j in range(d))
+            return prob.child(tuple(g.compose(subs, names) for g in prob.gens), tau, i, step)
+
+        for i in S:
             maps = ", ".join(f"{names[j]} ↦ {names[i]}*{names[j]}" for j in S if j != i)
-            what = "at 0" if len(S) == d else "along {" + ", ".join(names[j] for j in range(d) if j not in S) + " free}"
             step = f"blow up ({', '.join(names[j] for j in S)}) {what}, chart {names[i]}: {maps}"
-            r, perm = rep[i]
-            if r != i and r in solved and not self.over():
-                vals.append(solved[r][0])
-                self.memo_hits += 1  # a repeated chart, found by the symmetry rather than the memo
-                self._image(solved[r][1], perm, len(prob.steps), step, names)
-                continue
-            start = len(self.leaves)
-            val = self.solve(prob.child(gens, tau, i, step))
-            solved[i] = (val, self.leaves[start:])
-            vals.append(val)
+            vals.append(self._piece(i, rep, solved, prob, step, lambda i=i, step=step: chart(i, step)))
         return combine(vals)
+
+    def _piece(self, key, rep, solved, prob: Prob, step: str, child) -> Value:
+        """Solve one piece of ``prob`` (a chart, a point of a fibre) — or, when a symmetry maps an
+        already solved piece onto it (``rep[key] = (representative, perm)``), record the images of
+        that piece's charts (:meth:`_image`). ``child()`` builds the piece only when it is solved."""
+        r, perm = rep.get(key, (key, None))
+        if r != key and r in solved and not self.over():
+            self.memo_hits += 1  # a repeated piece, found by the symmetry rather than the memo
+            self._image(solved[r][1], perm, len(prob.steps), step, prob.variables)
+            return solved[r][0]
+        start = len(self.leaves)
+        val = self.solve(child())
+        solved[key] = (val, self.leaves[start:])
+        return val
 
     def _image(self, charts, perm, prefix: int, step: str, names):
         """Record the images of ``charts`` (one chart of a blow-up and its pieces) under the
@@ -362,24 +370,17 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
             if self.over():
                 vals.append(self.open(prob, "budget exhausted"))
                 break
-            if any(p):
-                gens = tuple(g.shift(p) for g in prob.gens)
-                tau = tuple(0 if p[j] else prob.tau[j] for j in range(d))
-                where = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
-                                  for j in range(d) if p[j])
-            else:
-                gens, tau, where = prob.gens, prob.tau, "at the origin of the chart"
+            where = ", ".join(f"{names[j]} ↦ {names[j]} {'+' if p[j] > 0 else '-'} {abs(p[j])}"
+                              for j in range(d) if p[j]) or "at the origin of the chart"
             step = f"{why}: {where}" if why else where
-            r, perm = rep.get(p, (p, None))
-            if r != p and r in solved:
-                vals.append(solved[r][0])
-                self.memo_hits += 1  # a repeated chart, found by the symmetry rather than the memo
-                self._image(solved[r][1], perm, len(prob.steps), step, names)
-                continue
-            start = len(self.leaves)
-            val = self.solve(prob.child(gens, tau, None, step))
-            solved[p] = (val, self.leaves[start:])
-            vals.append(val)
+
+            def child(p=p, step=step):
+                if not any(p):
+                    return prob.child(prob.gens, prob.tau, None, step)
+                return prob.child(tuple(g.shift(p) for g in prob.gens),
+                                  tuple(0 if p[j] else prob.tau[j] for j in range(d)), None, step)
+
+            vals.append(self._piece(p, rep, solved, prob, step, child))
         return vals
 
     def _point_orbits(self, prob: Prob, points) -> dict:
