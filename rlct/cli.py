@@ -270,14 +270,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, _one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
-def _seconds(text):
+def _positive_number(text, what):
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number of {what}, got {text!r}") from None
     if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a positive finite number of {what}, got {text!r}")
     return x
+
+
+def _seconds(text):
+    return _positive_number(text, "seconds")
 
 
 def _positive_int(text, minimum=1):
@@ -296,13 +300,7 @@ def _seed(text):
 
 
 def _tolerance(text):
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of standard errors, got {text!r}") from None
-    if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive finite number of standard errors, got {text!r}")
-    return x
+    return _positive_number(text, "standard errors")
 
 
 TABLE_EPILOG = """\

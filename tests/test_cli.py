@@ -66,7 +66,7 @@ def test_bad_toml_subprocess(tmp_path):
     (["table", "no/such/file.toml"], ["no such file: no/such/file.toml"]),
     (["table", "FILE", "--format", "pdf"], ["invalid choice: 'pdf'", "--help"]),
     (["table", "FILE", "--columns", "K,lam"], ["unknown column 'lam'", "valid columns"]),
-    (["table", "FILE", "--timeout", "-1"], ["positive number of seconds"]),
+    (["table", "FILE", "--timeout", "-1"], ["positive finite number of seconds"]),
     (["table", "EMPTY"], ["has no [[case]] or [[item]] entries"]),
     (["table", "BADITEM"], ["item 2 (oops)", "K is not zero"]),
     (["compute", "w1**2*w2"], ["K is negative near the true point"]),

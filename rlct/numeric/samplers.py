@@ -193,6 +193,9 @@ def _find_step_size(kernel_for, state, rng, target, eps=1.0):
     return eps
 
 
+_INIT_HELP = "init must be 'center', 'anneal', 'prior', a point of length {d} or an array ({chains}, {d})"
+
+
 def _initial_positions(potential, init, chains, rng):
     d = potential.dim
     if init is None or (isinstance(init, str) and init == "center"):
@@ -218,13 +221,12 @@ def _initial_positions(potential, init, chains, rng):
     try:
         w = np.asarray(init, dtype=float)
     except (TypeError, ValueError, OverflowError):
-        raise InputError(f"init must be 'center', 'prior', a point of length {d} or an array ({chains}, {d}); "
-                         f"got {init!r:.80}") from None
+        raise InputError(f"{_INIT_HELP.format(d=d, chains=chains)}; got {init!r:.80}") from None
     if w.shape == (d,):
         return np.tile(w, (chains, 1))
     if w.shape == (chains, d):
         return w.copy()
-    raise InputError(f"init must be 'center', 'prior', a point of length {d} or an array ({chains}, {d}); got shape {w.shape}")
+    raise InputError(f"{_INIT_HELP.format(d=d, chains=chains)}; got shape {w.shape}")
 
 
 def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: int = 1000, warmup: int | None = None,
@@ -419,7 +421,7 @@ def _start_name(init) -> str:
             return "anneal (" + ", ".join("nβ" if f == 1 else f"nβ/{round(1 / f)}" for f in ANNEAL_LADDER) + ")"
         if init in ("center", "prior"):
             return init
-        raise InputError(f"init must be 'center', 'anneal', 'prior' or an array of start points, got {init!r}")
+        raise InputError(f"{_INIT_HELP.format(d='d', chains='chains')}; got {init!r}")
     return "given"
 
 
