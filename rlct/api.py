@@ -16,7 +16,7 @@ METHODS = ("auto", "monomial", "newton", "toric", "blowup")
 
 
 def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None, method: str = "auto",
-         timeout: float = 10.0, budget: float = 60.0) -> RLCT:
+         timeout: float = 10.0, budget: float = 60.0, theorems: bool = True) -> RLCT:
     """The real log canonical threshold (λ, m) of K at a point, exactly.
 
     Parameters
@@ -55,6 +55,12 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         Seconds per face for the real non-degeneracy decision (z3).
     budget : float
         Seconds for all faces together; when exhausted the result is not exact.
+    theorems : bool
+        Let the blow-up engine close a local problem whose ideal a cited theorem
+        resolves (:mod:`rlct.resolution.blowup.rules.theorems`: Aoyagi's
+        Vandermonde-type ideal of the 1-H-1 tanh network, recognised exactly); the chart
+        says so (method ``"theorem"``). ``False`` resolves by blow-ups only — to check
+        the theorem, or to see how far the engine gets on its own.
 
     Returns
     -------
@@ -111,6 +117,8 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
     if variables is not None and not isinstance(variables, str):
         for v in check_sequence(variables, "variables", example="['w1', 'w2']"):
             check_str(v, "a variable name")
+    if not isinstance(theorems, bool):
+        raise InputError(f"theorems must be True or False, got {theorems!r}")
     budget_ = Budget(timeout=_seconds("timeout", timeout), seconds=_seconds("budget", budget))
     try:
         problem = prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables)
@@ -119,12 +127,14 @@ def rlct(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None
         for k, piece in enumerate(e.pieces):
             share = max(budget_.left(), 0.5) / (len(e.pieces) - k)
             out.append(rlct(K, ideal=ideal, at=at, prior=prior, domain=piece, variables=variables, method=method,
-                            timeout=timeout, budget=share))
+                            timeout=timeout, budget=share, theorems=theorems))
         return union(e.pieces, out)
     if method == "blowup":  # a monomial K is decided before the engine starts
         r = methods.monomial(problem, budget_)
-        return r if r.exact else methods.blowup(problem, budget_)
-    run = {"auto": methods.auto, "monomial": methods.monomial, "newton": methods.newton, "toric": methods.toric}
+        return r if r.exact else methods.blowup(problem, budget_, theorems)
+    if method == "auto":
+        return methods.auto(problem, budget_, theorems)
+    run = {"monomial": methods.monomial, "newton": methods.newton, "toric": methods.toric}
     return run[method](problem, budget_)
 
 

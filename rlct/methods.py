@@ -149,12 +149,16 @@ def toric(problem: Problem, budget: Budget) -> RLCT:
                 upper_bound_multiplicity=m, reason=reason, lower_bound=lower, seconds=budget.elapsed(), **common)
 
 
-def blowup(problem: Problem, budget: Budget) -> RLCT:
-    """(λ, m) from the blow-up engine, with its charts as certificate."""
-    R = resolve_blowup(problem, seconds=max(0.2, budget.left()), timeout=budget.timeout)
+def blowup(problem: Problem, budget: Budget, theorems: bool = True) -> RLCT:
+    """(λ, m) from the blow-up engine, with its charts as certificate; ``theorems``: the engine
+    may close a local problem by a cited theorem (:mod:`rlct.resolution.blowup.rules.theorems`)."""
+    R = resolve_blowup(problem, seconds=max(0.2, budget.left()), timeout=budget.timeout, theorems=theorems)
     common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
     if R.exact:
-        return RLCT(lambda_=R.lambda_, multiplicity=R.multiplicity, exact=True, method="blowup",
+        # say when a cited theorem closed charts (rules/theorems.py): "theorem" when it closed the problem
+        cited = [c.method == "theorem" for c in R.charts if not c.auxiliary]
+        method = "theorem" if cited and all(cited) else "blowup+theorem" if any(cited) else "blowup"
+        return RLCT(lambda_=R.lambda_, multiplicity=R.multiplicity, exact=True, method=method,
                     upper_bound=R.lambda_, upper_bound_multiplicity=R.multiplicity,
                     seconds=budget.elapsed(), **common)
     ub, ubm, reason = R.upper_bound, R.upper_bound_multiplicity, R.reason
@@ -169,7 +173,7 @@ def blowup(problem: Problem, budget: Budget) -> RLCT:
                 upper_bound_multiplicity=ubm, reason=reason, lower_bound=lower, seconds=budget.elapsed(), **common)
 
 
-def auto(problem: Problem, budget: Budget) -> RLCT:
+def auto(problem: Problem, budget: Budget, theorems: bool = True) -> RLCT:
     """Monomial, then Newton (with a third of the budget), then the decomposition rules
     (:mod:`rlct.decomposition`: a sum or product of parts in disjoint variables, each part
     solved by ``auto`` with a share of what is left), then blow-ups with what is left;
@@ -188,15 +192,15 @@ def auto(problem: Problem, budget: Budget) -> RLCT:
     parts = decomposition.split(problem)
     if parts is not None:
         dec = decomposition.solve_parts(
-            parts, lambda part, seconds: auto(part, Budget(timeout=budget.timeout, seconds=seconds)),
+            parts, lambda part, seconds: auto(part, Budget(timeout=budget.timeout, seconds=seconds), theorems),
             max(budget.left(), 0.0))
         if dec.exact or budget.elapsed() >= budget.seconds:
             return decomposition.tighten(dec, nt)
-        blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))
+        blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()), theorems)
         return decomposition.tighten(dec, blow, nt)
     if budget.elapsed() >= budget.seconds:
         return nt
-    blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()))   # what is left, from now
+    blow = blowup(problem, Budget(timeout=budget.timeout, seconds=budget.left()), theorems)   # what is left, from now
     if blow.exact:
         return blow
     reason = nt.reason + f"; blow-ups did not decide either ({blow.reason})"

@@ -55,7 +55,7 @@ def test_a_hard_network_with_budget_one_returns_soon_with_bounds():
     from rlct.models import TwoLayerNetwork
 
     t = time.perf_counter()
-    r = rlct.rlct(TwoLayerNetwork(6), budget=1)
+    r = rlct.rlct(TwoLayerNetwork(6), budget=1, theorems=False)   # blow-ups only (rule 0 would close it)
     assert time.perf_counter() - t < 6
     assert not r.exact and r.reason
     assert r.lower_bound <= Fraction(6, 5) <= r.upper_bound

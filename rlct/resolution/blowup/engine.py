@@ -39,16 +39,19 @@ from .rules.dominant import DominantRules
 from .rules.fibre import FibreRules
 from .rules.newton import NewtonRule
 from .rules.normalise import NormaliseRules
+from .rules.theorems import AOYAGI_2010, TheoremRules, aoyagi_value, odd_vandermonde
 
 
 QUICK_BOUND_SECONDS_PER_PRODUCT = 2e-6   # the cost model of Engine.quick_bound's K = Σ g² (generous)
+THEOREM_TRY_SECONDS = 5.0  # blow-ups alone first on an ideal a theorem resolves (tanh H = 4 takes ~2 s)
 
-class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
+class Engine(TheoremRules, NormaliseRules, DominantRules, NewtonRule, FibreRules):
     """The search: solve a problem by the first rule that applies, blow up otherwise,
     and record every leaf as a :class:`BlowupChart`."""
 
-    def __init__(self, seconds, max_charts, max_depth, timeout, known=None):
+    def __init__(self, seconds, max_charts, max_depth, timeout, known=None, theorems=False):
         self.start = time.perf_counter()
+        self.theorems = theorems  # rule 0 (rules/theorems.py): cited closed forms for recognised ideals
         self.deadline = self.start + seconds
         # exact values by problem key, shared with the lower-bound engines (values only: their
         # charts are not part of the certificate)
@@ -188,6 +191,9 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
         generators and leaves charts open, also with the generators as given (each
         basis suits some ideals: the triangular one tanh H = 3, the given one
         <a1 b1 + a2 b2, a1 b1² + a2 b2²>), keeping the better attempt."""
+        v = self.theorem(prob)  # rule 0: an ideal a cited theorem resolves (off unless asked for)
+        if v is not None:
+            return v
         tri = self.triangular(prob)
         if tri is prob:
             return self._local(prob)
@@ -429,7 +435,7 @@ class Engine(NormaliseRules, DominantRules, NewtonRule, FibreRules):
 
 def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=None,
                       seconds: float = 60.0, max_charts: int = 2000, max_depth: int = 6,
-                      timeout: float = 5.0) -> BlowupResolution:
+                      timeout: float = 5.0, theorems: bool = False) -> BlowupResolution:
     """Resolve a (possibly Newton-degenerate) K by blow-ups and read off (λ, m).
 
     Parameters
@@ -442,6 +448,11 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
         open charts, and the result is not exact.
     timeout : float
         Seconds per z3 decision.
+    theorems : bool
+        Also close a local problem whose ideal a cited theorem resolves (rule 0,
+        :mod:`.rules.theorems`: Aoyagi's Vandermonde-type ideal of the tanh networks)
+        as a chart with method ``"theorem"``. Off by default here: this function
+        resolves; :func:`rlct.rlct` turns it on.
 
     Returns
     -------
@@ -463,11 +474,11 @@ def blowup_resolution(K=None, *, ideal=None, at=None, prior=None, domain=None, v
     (Fraction(2, 3), 1)
     """
     return resolve(prepare(K, ideal=ideal, at=at, prior=prior, domain=domain, variables=variables),
-                   seconds=seconds, max_charts=max_charts, max_depth=max_depth, timeout=timeout)
+                   seconds=seconds, max_charts=max_charts, max_depth=max_depth, timeout=timeout, theorems=theorems)
 
 
 def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, max_depth: int = 6,
-            timeout: float = 5.0) -> BlowupResolution:
+            timeout: float = 5.0, theorems: bool = False) -> BlowupResolution:
     """:func:`blowup_resolution` of a prepared problem (:func:`rlct.problem.prepare`)."""
     for name, val in (("seconds", seconds), ("timeout", timeout)):
         if not isinstance(val, (int, float)) or isinstance(val, bool) or not val > 0:
@@ -475,12 +486,42 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     for name, val in (("max_charts", max_charts), ("max_depth", max_depth)):
         if not isinstance(val, int) or isinstance(val, bool) or val < 1:
             raise InputError(f"{name} must be a positive integer, got {val!r}")
+    cited = (odd_vandermonde(problem.generators, problem.tau)
+             if theorems and problem.generators is not None and not problem.has_boundary else None)
+    if cited is None:
+        return _resolve(problem, seconds, max_charts, max_depth, timeout, theorems)
+    # an ideal a theorem resolves (rule 0): blow-ups first, briefly, for a certificate that does not
+    # rest on the paper (and a check of it); the theorem when they do not decide in time
+    start = time.perf_counter()
+    first = _resolve(problem, min(THEOREM_TRY_SECONDS, seconds / 4), max_charts, max_depth, timeout, False)
+    lam, m, _ = aoyagi_value(cited[0])
+    lo, up = first.lower_bound, first.upper_bound
+    if first.exact and (first.lambda_, first.multiplicity) == (lam, m):
+        return first
+    if not first.exact and (lo is None or lo <= lam) and (up is None or lam <= up):
+        second = _resolve(problem, max(seconds - (time.perf_counter() - start), 0.05), max_charts, max_depth,
+                          timeout, True)
+        if not second.exact:  # pragma: no cover - the root is recognised, so rule 0 closes it
+            return second
+        return dataclasses.replace(second, lower_bound_reason=(
+            f"{AOYAGI_2010}; blow-ups alone gave {'?' if lo is None else lo} <= λ <= {'?' if up is None else up} "
+            f"in {first.seconds:.1f} s (consistent)"))
+    found = (f"({first.lambda_}, {first.multiplicity})" if first.exact
+             else f"{'?' if lo is None else lo} <= λ <= {'?' if up is None else up}")
+    return dataclasses.replace(  # pragma: no cover - one of the two is wrong: never report either as exact
+        first, exact=False, lambda_=None, multiplicity=None, lower_bound=None, lower_bound_reason=None,
+        upper_bound=lam if up is None else min(up, lam), upper_bound_multiplicity=None,
+        reason=f"the blow-ups give {found} but {AOYAGI_2010} gives ({lam}, {m}) for this ideal: "
+               f"one of them is wrong (please report this)")
+
+
+def _resolve(problem: Problem, seconds, max_charts, max_depth, timeout, theorems) -> BlowupResolution:
     Kl = problem.polynomial
     end = time.perf_counter() + seconds
     several = problem.generators is not None and len(problem.generators) > 1
     # with several generators a share of the budget is kept for the sub-ideal lower bound
     reserve = min(0.5 * seconds, max(0.1 * seconds, 1.0)) if several else 0.0
-    eng = Engine(seconds - reserve, max_charts, max_depth, timeout)
+    eng = Engine(seconds - reserve, max_charts, max_depth, timeout, theorems=theorems)
     lower = None
     root = Prob(tuple(problem.generators), "ideal", problem.tau, None) if problem.generators is not None \
         else Prob((Kl,), "K", problem.tau, None)
@@ -494,7 +535,7 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
         n = sum(1 for c in eng.leaves if not c.exact)
         reason = (f"{n} of {len(eng.leaves)} charts open"
                   + (" (budget exhausted)" if eng.out_of_budget else ""))
-        lower = _lower_bound(root, Kl, end, max_charts, max_depth, timeout, eng.known)
+        lower = _lower_bound(root, Kl, end, max_charts, max_depth, timeout, eng.known, theorems)
         if (lower is not None and val.ub is not None and lower[0] == val.ub and lower[1] is not None
                 and lower[1] == val.ubm):
             # λ_J = ub and m_J = the multiplicity at the bound: (λ, m) is squeezed
@@ -524,7 +565,7 @@ def _deepen(eng: Engine, root: Prob, val: Value, max_charts, timeout):
         left = eng.deadline - time.perf_counter()
         if left <= 0:
             break
-        deeper = Engine(left, max_charts, eng.max_depth + 2, timeout, known=eng.known)
+        deeper = Engine(left, max_charts, eng.max_depth + 2, timeout, known=eng.known, theorems=eng.theorems)
         v = deeper.solve(root)
         if v.exact or (v.ub is not None and (val.ub is None or v.ub < val.ub)):
             eng, val = deeper, v
@@ -534,7 +575,7 @@ def _deepen(eng: Engine, root: Prob, val: Value, max_charts, timeout):
     return eng, val
 
 
-def _lower_bound(root: Prob, K: Polynomial, end, max_charts, max_depth, timeout, known=None):
+def _lower_bound(root: Prob, K: Polynomial, end, max_charts, max_depth, timeout, known=None, theorems=False):
     """A proven lower bound on λ: ``(λ_J, m_J, why)`` or None.
 
     A sub-ideal J ⊆ I (a subset of the generators) has K_J ≤ K, hence λ_J ≤ λ
@@ -555,7 +596,8 @@ def _lower_bound(root: Prob, K: Polynomial, end, max_charts, max_depth, timeout,
             left = end - time.perf_counter()
             if left <= 0.01:
                 break
-            eng = Engine(left / min(len(subsets) - n, 3), max_charts, max_depth, timeout, known=known)
+            eng = Engine(left / min(len(subsets) - n, 3), max_charts, max_depth, timeout, known=known,
+                         theorems=theorems)
             eng.values_only = True
             v = eng.solve(root.replace(gens=tuple(root.gens[k] for k in ks)))
             if v.exact and v.lam is not None and (best is None or (v.lam, -v.m) > (best[0], -best[1])):
