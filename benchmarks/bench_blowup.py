@@ -12,7 +12,10 @@ engine before the speed work (its "commit" field names the commit).
 
 Targets (issues "Degenerate K" and 16): every 2-4-variable degenerate row under 2 s;
 tanh H = 4 and RRR (4,3,2,1) from the model under 5 s; tanh H = 5, 6 decided within the
-default budget of rlct.rlct.
+default budget of rlct.rlct. The "tanh H=…" rows run the engine alone (blow-ups only); the
+"TwoLayerNetwork(H)" rows run rlct.rlct with its defaults (budget 60 s, theorems on: blow-ups
+alone first for up to 5 s, then rule 0, Aoyagi's theorem, when they do not decide). The "how"
+column says which closed the problem.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from test_blowup import rrr_ideal, tanh_ideal  # noqa: E402
 import rlct  # noqa: E402
 from rlct import known  # noqa: E402
 from rlct.models import (BinaryTreeModel, BinomialMixture, DeepLinearNetwork, NaiveBayes,  # noqa: E402
-                         PoissonMixture, ReducedRankRegression)
+                         PoissonMixture, ReducedRankRegression, TwoLayerNetwork)
 from rlct.resolution import blowup_resolution  # noqa: E402
 from rlct.resolution.blowup import BlowupResolution  # noqa: E402
 
@@ -58,6 +61,8 @@ def examples():
                 known.reduced_rank_regression(4, 3, 2, 1).pair))          # Aoyagi & Watanabe 2005
     for H in (1, 2, 3, 4, 5, 6):
         out.append((f"tanh H={H}", "engine", dict(ideal=tanh_ideal(H)), known.tanh_network(H).pair))  # Aoyagi
+    for H in (3, 4, 5, 6, 7):
+        out.append((f"TwoLayerNetwork({H})", "rlct", TwoLayerNetwork(H), known.tanh_network(H).pair))  # Aoyagi
     for widths, r in (((2, 2, 2), 0), ((2, 2, 2), 1), ((1, 2, 2, 1), 0), ((2, 2, 2, 2), 1)):
         out.append((f"dln {widths} r={r}", "rlct", DeepLinearNetwork(widths, r),
                     known.deep_linear_network(widths, r).pair))             # Aoyagi 2024
@@ -76,15 +81,16 @@ def examples():
 
 
 def run(kind, arg, seconds):
-    """``(exact, λ or None, m, lower, upper, blowups, charts, depth, nvars)``."""
+    """``(exact, λ or None, m, lower, upper, blowups, charts, depth, nvars, how)``; rlct rows get at
+    most rlct's default budget (60 s)."""
     if kind == "engine":
         R = blowup_resolution(**arg, seconds=seconds)
         return (R.exact, R.lambda_, R.multiplicity, R.lower_bound, R.upper_bound, R.blowups, len(R.charts),
-                R.depth, R.polynomial.nvars)
-    r = rlct.rlct(arg, budget=seconds)
+                R.depth, R.polynomial.nvars, "blow-ups")
+    r = rlct.rlct(arg, budget=min(seconds, 60.0))
     cert = r.certificate
     b = (cert.blowups, len(cert.charts), cert.depth) if isinstance(cert, BlowupResolution) else ("-", "-", "-")
-    return (r.exact, r.lambda_, r.multiplicity, r.lower_bound, r.upper_bound, *b, r.polynomial.nvars)
+    return (r.exact, r.lambda_, r.multiplicity, r.lower_bound, r.upper_bound, *b, r.polynomial.nvars, r.method)
 
 
 def main(argv=None):
@@ -96,10 +102,10 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="run only rows whose name contains this")
     args = ap.parse_args(argv)
     before = json.loads(args.baseline.read_text())["seconds"] if args.baseline else {}
-    fmt = "{:<28} {:>4} {:>7} {:>6} {:>5} {:>9} {:>9} {:<14} {:<3} {:<8}"
+    fmt = "{:<28} {:>4} {:>7} {:>6} {:>5} {:>9} {:>9} {:<14} {:<3} {:<9} {:<8}"
     print(fmt.format("example", "vars", "blowups", "charts", "depth", "before s", "median s", "λ (bounds)", "m",
-                     "decided"))
-    print("-" * 110)
+                     "how", "decided"))
+    print("-" * 120)
     timings, failed = {}, 0
     for name, kind, arg, (lam, m) in examples():
         if args.only not in name:
@@ -111,7 +117,7 @@ def main(argv=None):
             times.append(time.perf_counter() - t)
             if times[-1] > 10:
                 break
-        exact, lam_, m_, lower, upper, blowups, charts, depth, nvars = res
+        exact, lam_, m_, lower, upper, blowups, charts, depth, nvars, how = res
         ok = exact and (lam_, m_) == (lam, m)
         verdict = "WRONG" if exact and not ok else ("yes" if ok else "no (λ=%s)" % lam)
         failed += verdict == "WRONG"
@@ -120,7 +126,7 @@ def main(argv=None):
         timings[name] = round(med, 3)
         was = before.get(name)
         print(fmt.format(name, nvars, blowups, charts, depth, "-" if was is None else f"{was:.3f}", f"{med:.3f}",
-                         shown, str(m_ if exact else "?"), verdict), flush=True)
+                         shown, str(m_ if exact else "?"), how, verdict), flush=True)
     if args.json:
         args.json.write_text(json.dumps({"seconds": timings, "budget": args.seconds, "repeat": args.repeat},
                                         indent=1) + "\n")

@@ -385,6 +385,7 @@ class NewtonPolyhedron:
                         new.append(u)
             frontier = new
         faces = []
+        self._exponent_incidence  # build the incidence sets once: every face below reads them
         for u in seen:
             if deadline is not None and time.perf_counter() > deadline:
                 raise TimeoutError("compact-face enumeration ran out of time")
