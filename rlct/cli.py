@@ -155,7 +155,8 @@ def _problem_kw(args) -> dict:
 
 
 def cmd_compute(args) -> int:
-    kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget, **_problem_kw(args)}
+    kw = {"method": args.method, "timeout": args.timeout, "budget": args.budget, "theorems": not args.no_theorems,
+          **_problem_kw(args)}
     if args.ideal:
         r = rlct(ideal=args.K, **kw)
     else:
@@ -359,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=_seconds, default=10.0,
                    help="seconds per real-algebra decision (z3), e.g. one Newton face (default 10)")
     c.add_argument("--budget", type=_seconds, default=60.0, help="seconds for the whole computation (default 60)")
+    c.add_argument("--no-theorems", action="store_true",
+                   help="blow-ups only: never close an ideal by a cited theorem (Aoyagi's, for tanh networks)")
     c.add_argument("--format", "-f", type=_format(FORMATS), default="text",
                    help="text, md, latex, html or json (default text)")
     c.add_argument("--json", action="store_true", help="the same as --format json")

@@ -61,6 +61,16 @@ def test_where_the_engine_decides_alone_it_agrees_with_the_theorem(H):
     assert rlct.rlct(ideal=tanh_ideal(H)).method == "blowup"
 
 
+@pytest.mark.parametrize("H", range(1, 10))
+def test_the_generic_chart_of_the_b_blow_up_has_the_theorem_s_value(H):
+    # Independent of the theorem's code: blow up the b-subspace (b1 = s, b_h = s·β_h, Jacobian s^(H−1))
+    # and, where the β_h are distinct, nonzero and not ±1, take c_k = Σ_h a_h β_h^(2k−1) (β_1 = 1) as
+    # coordinates: the ideal is <s^(2k−1)·c_k>, whose Newton value is the formula with its m (the
+    # theorem's content is that the special β do no worse). Newton decides this monomial ideal.
+    r = rlct.rlct(ideal=[f"s**{2 * k - 1}*c{k}" for k in range(1, H + 1)], prior=f"s**{H - 1}")
+    assert r.exact and (r.lambda_, r.multiplicity) == aoyagi_value(H)[:2]
+
+
 def test_engine_alone_brackets_the_theorem_for_tanh_five():
     R = blowup_resolution(ideal=tanh_ideal(5), seconds=3)
     assert not R.exact and R.lower_bound <= F(11, 10) <= R.upper_bound
