@@ -107,6 +107,11 @@ class Engine(TheoremRules, NormaliseRules, DominantRules, NewtonRule, FibreRules
 
     def open(self, prob: Prob, reason: str) -> Value:
         ub, ubm = self.quick_bound(prob)
+        if not self.past():  # a generic point of the divisor may bound λ better than the chart's origin
+            lp = self.linear_point_bound(prob)
+            if lp is not None and (ub is None or (lp[0], -lp[1]) < (ub, -ubm)):
+                ub, ubm = lp
+                reason += f"; λ <= {ub} at a generic point of the divisor (a linear change of coordinates there)"
         return self.leaf(prob, Value(None, 0, False, ub, ubm), "open", reason)
 
     def quick_bound(self, prob: Prob):
@@ -498,14 +503,17 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
     lo, up = first.lower_bound, first.upper_bound
     if first.exact and (first.lambda_, first.multiplicity) == (lam, m):
         return first
-    if not first.exact and (lo is None or lo <= lam) and (up is None or lam <= up):
+    # λ ≤ up with m ≥ upper_bound_multiplicity when λ = up (a point's value bounds the least over points)
+    if not first.exact and (lo is None or lo <= lam) and (up is None or lam < up or (
+            lam == up and m >= (first.upper_bound_multiplicity or 1))):
         second = _resolve(problem, max(seconds - (time.perf_counter() - start), 0.05), max_charts, max_depth,
                           timeout, True)
         if not second.exact:  # pragma: no cover - the root is recognised, so rule 0 closes it
             return second
+        tight = "; the charts prove λ <= this value themselves, the theorem λ >= it" if lam == up else ""
         return dataclasses.replace(second, lower_bound_reason=(
             f"{AOYAGI_2010}; blow-ups alone gave {'?' if lo is None else lo} <= λ <= {'?' if up is None else up} "
-            f"in {first.seconds:.1f} s (consistent)"))
+            f"in {first.seconds:.1f} s (consistent{tight})"))
     found = (f"({first.lambda_}, {first.multiplicity})" if first.exact
              else f"{'?' if lo is None else lo} <= λ <= {'?' if up is None else up}")
     return dataclasses.replace(  # pragma: no cover - one of the two is wrong: never report either as exact

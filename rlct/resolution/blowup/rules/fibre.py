@@ -20,6 +20,7 @@ import itertools
 from fractions import Fraction
 
 from .... import real
+from ....linalg import rank
 from ....newton.polyhedron import NewtonPolyhedron
 from ....polynomial import Polynomial, format_polynomial
 from ..certificate import Value, combine
@@ -111,6 +112,60 @@ class FibreRules:
         tau = tuple(prob.tau[j] for j in zero) + (0,) * len(T)
         D = NewtonPolyhedron(Polynomial(terms, names)).distance(tau)
         return Value(1 / D.t, D.codimension, True, 1 / D.t, D.codimension)
+
+    # distinct values in (0, 1) with distinct squares, none ±1: "generic" ratios for linear_point_bound
+    GENERIC = tuple(Fraction(p, q) for p, q in ((2, 3), (3, 7), (5, 11), (7, 13), (11, 17), (13, 19), (17, 23),
+                                                (19, 29), (23, 31), (29, 37), (31, 41), (37, 43)))
+
+    def linear_point_bound(self, prob: Prob):
+        """An upper bound ``(λ_p, m_p)`` from one point p of the divisor, or None.
+
+        When every generator is ``u_i^{α_j}·L_j`` with ``L_j`` linear in a set X of variables
+        (every term of degree 1 in X; coefficients polynomials in the others, y), take p with
+        ``u_i = 0``, ``x = 0`` and the other y at fixed values in (0, 1) (:attr:`GENERIC`; the
+        chart's coordinates range over a neighbourhood of [-1, 1]). Where the matrix
+        ``∂L_j/∂x(p)`` has full row rank, ``c_j = L_j`` are part of a coordinate system at p and
+        the ideal there is the monomial ideal ``<u_i^{α_j}·c_j>``: its
+        Newton value is the RLCT at p, so λ ≤ λ_p (and m ≥ m_p when equal). On the b-subspace
+        chart of Σ a_h b_h^{2k−1} this is the value at distinct ratios b_h/b_1, Aoyagi's
+        λ for tanh H = 5, 6 (rules/theorems.py)."""
+        if prob.mode != "ideal" or prob.fibre is None:
+            return None
+        d, i = prob.d, prob.fibre
+        # only the divisor's power is divided out: other monomial factors are units at p (y) or stay in L (x)
+        alphas = [tuple(c if j == i else 0 for j, c in enumerate(monomial_content(g))) for g in prob.gens]
+        strict = [divide_monomial(g, a) for g, a in zip(prob.gens, alphas)]
+        ones = [j for j in range(d) if j != i and not prob.tau[j]
+                and all(e[j] <= 1 for g in strict for e in g.exponents)]
+        X = [j for j in ones if not any(e[j] and e[k] for g in strict for e in g.exponents for k in ones if k != j)]
+        if len(X) < len(strict) or any(sum(e[j] for j in X) != 1 for g in strict for e in g.exponents):
+            return None
+        ys = [j for j in range(d) if j != i and j not in X]
+        if len(ys) > len(self.GENERIC):
+            return None
+        beta = dict(zip(ys, self.GENERIC))
+        beta[i] = Fraction(0)
+        rows = []
+        for g in strict:
+            row = {x: Fraction(0) for x in X}
+            for e, c in g.terms.items():
+                x = next(j for j in X if e[j])
+                v = Fraction(c)
+                for j, b in beta.items():
+                    if e[j]:
+                        v *= b ** e[j]
+                row[x] += v
+            rows.append([row[x] for x in X])
+        if rank(rows) < len(strict):
+            return None
+        names = (prob.variables[i],) + tuple(f"c{k}" for k in range(len(strict)))
+        terms = {}
+        for k, a in enumerate(alphas):
+            e = [2 * a[i]] + [0] * len(strict)
+            e[k + 1] = 2
+            terms[tuple(e)] = Fraction(1)
+        D = NewtonPolyhedron(Polynomial.from_terms(terms, names)).distance((prob.tau[i],) + (0,) * len(strict))
+        return 1 / D.t, D.codimension
 
     def bad_points(self, prob: Prob) -> Value:
         """Rule 7 of the module docstring."""
