@@ -115,7 +115,8 @@ def test_recognised_under_random_invertible_combinations(H, seed):
 @pytest.mark.parametrize("texts, names, tau, why", [
     ([V(3, 1), V(3, 2)], None, None, "rank 2 < H = 3"),
     ([V(2, 1), V(2, 2)], None, (1, 0, 0, 0), "a prior exponent"),
-    (["a1*b1 + 2*a2*b2", "a1*b1**3 + a2*b2**3"], None, None, "a pair with another coefficient"),
+    (["a1*b1 + 2*a2*b2", "a1*b1**3 + a2*b2**3"], None, None, "pair weights that differ between moments"),
+    (["a1*b1 + a2*b2", "a1*b1**3 + 2*a2*b2**3 + a1*b1**5"], None, None, "pair weights differ within a generator"),
     (["a1*b1 + a2*b2", "a1*b1**2 + a2*b2**2"], None, None, "even powers"),
     (["a1**2*b1 + a2**2*b2", "a1*b1**3 + a2*b2**3"], None, None, "a squared a"),
     (["a1*b1 + a1*b2", "a1*b1**3 + a1*b2**3"], ("a1", "b1", "b2"), None, "pairs sharing a variable"),
@@ -126,6 +127,16 @@ def test_not_recognised(texts, names, tau, why):
     names = names or tuple(sorted({v for t in texts for v in as_polynomial(t).variables}))
     gens = [as_polynomial(t, names) for t in texts]
     assert odd_vandermonde(gens, tau or (0,) * len(names)) is None, why
+
+
+def test_pair_weights_are_a_change_of_coordinates():
+    # a2 ↦ −a2 (and a1 ↦ 2·a1) map these onto I_2 (tanh H = 2: (2/3, 1))
+    for texts in (["a1*b1 - a2*b2", "a1*b1**3 - a2*b2**3"], ["2*a1*b1 + a2*b2", "6*a1*b1**3 + 3*a2*b2**3"]):
+        gens, tau = gens_of(2, texts)
+        assert odd_vandermonde(gens, tau) == (2, ((0, 2), (1, 3)))
+    r = rlct.rlct(ideal=["a1*b1 - a2*b2 + 3*a3*b3", "a1*b1**3 - a2*b2**3 + 3*a3*b3**3",
+                         "a1*b1**5 - a2*b2**5 + 3*a3*b3**5"], theorems=False)
+    assert (r.lambda_, r.multiplicity) == LITERATURE[3]   # the engine agrees: the weights keep (λ, m)
 
 
 def test_rule_zero_is_not_used_on_a_wedge_or_with_a_prior():

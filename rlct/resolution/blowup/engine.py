@@ -108,7 +108,10 @@ class Engine(TheoremRules, NormaliseRules, DominantRules, NewtonRule, FibreRules
     def open(self, prob: Prob, reason: str) -> Value:
         ub, ubm = self.quick_bound(prob)
         if not self.past():  # a generic point of the divisor may bound λ better than the chart's origin
-            lp = self.linear_point_bound(prob)
+            try:
+                lp = self.linear_point_bound(prob)
+            except Exception:  # pragma: no cover - a bound is optional
+                lp = None
             if lp is not None and (ub is None or (lp[0], -lp[1]) < (ub, -ubm)):
                 ub, ubm = lp
                 reason += f"; λ <= {ub} at a generic point of the divisor (a linear change of coordinates there)"
@@ -508,8 +511,8 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
             lam == up and m >= (first.upper_bound_multiplicity or 1))):
         second = _resolve(problem, max(seconds - (time.perf_counter() - start), 0.05), max_charts, max_depth,
                           timeout, True)
-        if not second.exact:  # pragma: no cover - the root is recognised, so rule 0 closes it
-            return second
+        if not second.exact or not any(c.method == "theorem" for c in second.charts):
+            return second  # pragma: no cover - the root is recognised: rule 0 closes it unless blow-ups do
         tight = "; the charts prove λ <= this value themselves, the theorem λ >= it" if lam == up else ""
         return dataclasses.replace(second, lower_bound_reason=(
             f"{AOYAGI_2010}; blow-ups alone gave {'?' if lo is None else lo} <= λ <= {'?' if up is None else up} "
@@ -518,7 +521,7 @@ def resolve(problem: Problem, *, seconds: float = 60.0, max_charts: int = 2000, 
              else f"{'?' if lo is None else lo} <= λ <= {'?' if up is None else up}")
     return dataclasses.replace(  # pragma: no cover - one of the two is wrong: never report either as exact
         first, exact=False, lambda_=None, multiplicity=None, lower_bound=None, lower_bound_reason=None,
-        upper_bound=lam if up is None else min(up, lam), upper_bound_multiplicity=None,
+        upper_bound=first.lambda_ if first.exact else up, upper_bound_multiplicity=None,  # the charts' bound only
         reason=f"the blow-ups give {found} but {AOYAGI_2010} gives ({lam}, {m}) for this ideal: "
                f"one of them is wrong (please report this)")
 

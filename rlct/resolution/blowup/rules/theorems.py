@@ -14,7 +14,8 @@ engine's rules cannot stratify. The rule applies only when it is on by the calle
 (``rlct(..., theorems=True)``, the default; the engine's own entry points keep it off).
 
 Recognition is exact. The generators must be, up to renaming the 2H variables into
-pairs ``(a_h, b_h)``, Q-linear combinations ``g_i = Σ_k C_ik V_k`` (any k), with a
+pairs ``(a_h, b_h)`` and scaling each a_h by a nonzero rational γ_h (the same in every
+generator), Q-linear combinations ``g_i = Σ_k C_ik V_k`` (any k), with a
 prior exponent 0 on every variable, at the origin of a full neighbourhood (a local
 problem). Then ``<g> = I_H`` in the local ring at 0:
 
@@ -39,7 +40,9 @@ AOYAGI_2010 = "Aoyagi 2010 (Comm. Statist. Theory Methods 39(15), 2667-2687)"
 
 def odd_vandermonde(gens, tau):
     """``(H, pairs)`` when ``<gens>`` is Aoyagi's ideal I_H at the origin (module docstring),
-    ``pairs`` the ``(a_h, b_h)`` variable indices; None otherwise.
+    ``pairs`` the ``(a_h, b_h)`` variable indices; None otherwise. Every generator may use
+    γ_h·a_h in place of a_h, with the same nonzero rationals γ_h throughout (a linear change of
+    coordinates a_h ↦ γ_h a_h, which keeps λ and m).
 
     >>> from rlct.polynomial import as_polynomial
     >>> V = ("a1", "a2", "b1", "b2")
@@ -76,17 +79,22 @@ def odd_vandermonde(gens, tau):
     if len(partner) != d or len(b_of) != H or any(partner[b] in b_of for b in b_of):
         return None
     pairs = tuple(sorted((partner[b], b) for b in b_of))
+    slot = {b: h for h, (_, b) in enumerate(pairs)}
+    weight = None  # γ_h: the generators may use γ_h·a_h in place of a_h (a linear change of coordinates)
     rows = []
     for g in gens:
         by_k = {}
         for e, c in g.terms.items():
             b = next(j for j in range(d) if e[j] and j in b_of)
-            k = (e[b] + 1) // 2
             if e[partner[b]] != 1:
                 return None
-            by_k.setdefault(k, []).append(c)
-        if any(len(cs) != H or len(set(cs)) != 1 for cs in by_k.values()):
-            return None  # g is not Σ_k C_k V_k: some pair's term is missing or differs
+            by_k.setdefault((e[b] + 1) // 2, [Fraction(0)] * H)[slot[b]] = Fraction(c)
+        for cs in by_k.values():
+            if not all(cs):
+                return None  # some pair's term is missing: g is not Σ_k C_k V_k
+            weight = weight or [x / cs[0] for x in cs]
+            if any(x != cs[0] * w for x, w in zip(cs, weight)):
+                return None  # the pairs' coefficients are not in the ratio γ_h of the other moments
         rows.append([by_k[k][0] if k in by_k else Fraction(0) for k in range(1, H + 1)])
     if rank(rows) != H:
         return None
