@@ -188,8 +188,8 @@ class BlowupResolution:
         return tuple(c for c in self.charts if not c.exact)
 
     def __str__(self):
-        head = (f"blow-up resolution of K = {self.polynomial}: {self.blowups} blow-ups, {len(self.charts)} charts, "
-                f"depth {self.depth}, {self.memo_hits} repeated charts; ")
+        head = (f"blow-up resolution of K = {self.polynomial}: {_count(self.blowups, 'blow-up')}, "
+                f"{_count(len(self.charts), 'chart')}, depth {self.depth}, {self.memo_hits} repeated; ")
         head += (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
                  else f"{interval(self.lower_bound, self.upper_bound)} (not exact: {self.reason})")
         if self.lower_bound_reason:
@@ -203,7 +203,7 @@ class BlowupResolution:
     def __repr__(self):
         v = (f"λ = {self.lambda_}, m = {self.multiplicity}" if self.exact
              else f"{interval(self.lower_bound, self.upper_bound)}, not exact")
-        return f"<BlowupResolution: {len(self.charts)} charts, {self.blowups} blow-ups, {v}>"
+        return f"<BlowupResolution: {_count(len(self.charts), 'chart')}, {_count(self.blowups, 'blow-up')}, {v}>"
 
     def to_dict(self) -> dict:
         return {"kind": "blowup", "polynomial": str(self.polynomial), "exact": self.exact,
@@ -213,3 +213,8 @@ class BlowupResolution:
                 "lower_bound": str(self.lower_bound) if self.lower_bound is not None else None,
                 "lower_bound_reason": self.lower_bound_reason,
                 "reason": self.reason, "charts": [c.to_dict() for c in self.charts]}
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 chart"``, ``"2 charts"``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
