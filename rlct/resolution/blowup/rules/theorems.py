@@ -28,9 +28,9 @@ problem). Then ``<g> = I_H`` in the local ring at 0:
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
+from ....known.formulas import tanh_network
 from ....linalg import rank
 from ..certificate import Value
 from ..problems import Prob
@@ -102,13 +102,14 @@ def odd_vandermonde(gens, tau):
 
 
 def aoyagi_value(H: int):
-    """``(λ, m, i)`` of I_H by Aoyagi's theorem (module docstring).
+    """``(λ, m, i)`` of I_H by Aoyagi's theorem: the catalogue's formula
+    (:func:`rlct.known.tanh_network`).
 
     >>> aoyagi_value(5)
     (Fraction(11, 10), 1, 2)
     """
-    i = math.isqrt(H)
-    return Fraction(H + i * i + i, 4 * i + 2), 2 if i * i == H else 1, i
+    r = tanh_network(H)
+    return r.lambda_, r.multiplicity, dict(r.certificate.parameters)["i"]
 
 
 class TheoremRules:
