@@ -196,6 +196,9 @@ def test_anneal_is_the_estimators_default_and_is_reproducible():
     y = sample(U, chains=8, draws=50, warmup=40, seed=2, init="anneal")
     z = sample(U, chains=8, draws=50, warmup=40, seed=2)
     assert np.array_equal(x.loss, y.loss) and not np.array_equal(x.loss, z.loss)
+    # the stages' steps are counted (4 stages × (max(20, 40 // 5) + max(20, 40 // 4))), and their time is in seconds
+    assert (x.ladder_steps, z.ladder_steps) == (4 * (20 + 20), 0)
+    assert x.steps_per_second == x.chains * (x.draws + x.warmup + 160) / x.seconds
     with pytest.raises(InputError, match="init must be"):
         sample(U, chains=4, draws=50, init="annealed")
 

@@ -172,7 +172,7 @@ BAD = [
                                       progress=np.zeros(2)), InputError, r"progress must be True, False or None"),
     ("chains huge", lambda: llc(K, nbeta=10, chains=10**30, draws=5), InputError, r"chains must be at most"),
     ("max_draws huge", lambda: llc(K, nbeta=10, chains=2, draws=5, max_draws=10**400), InputError,
-     r"max_draws must be a finite number"),
+     r"max_draws must be at most"),
     ("MALA step nan", lambda: rlct.numeric.MALA(step_size=math.nan), InputError, r"MALA step_size must be a positive"),
     ("MALA target", lambda: rlct.numeric.MALA(target_accept=1.5), InputError, r"target_accept must be a number"),
     ("HMC leapfrog", lambda: rlct.numeric.HMC(n_leapfrog=0), InputError, r"n_leapfrog must be a positive integer"),

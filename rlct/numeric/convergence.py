@@ -48,8 +48,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import InputError
-from ..validate import MAX_COUNT, check_int
+from ..validate import MAX_COUNT, check_int, check_number
 from .diagnostics import ess as _ess
 from .diagnostics import mcse as _mcse
 from .diagnostics import rhat as _rhat
@@ -154,12 +153,6 @@ def check_targets(x: np.ndarray, rhat: float = DEFAULT_RHAT, ess: float = DEFAUL
     return {"rhat": float(r), "ess": float(e), "stationary": stationary, "ok": not problems, "problems": problems}
 
 
-def _check(name, v, low):
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not v >= low:
-        raise InputError(f"{name} must be a number >= {low}, got {v!r}")
-    return float(v) if v < 1e300 else math.inf
-
-
 def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Callable[[Any], np.ndarray], *,
                         draws: int, rhat: float = DEFAULT_RHAT, ess: float = DEFAULT_ESS,
                         max_seconds: float | None = DEFAULT_MAX_SECONDS, max_draws: int | None = None,
@@ -204,14 +197,12 @@ def run_until_converged(run_block: Callable[[Any, int, int], Any], statistic: Ca
     (False, True)
     """
     draws = check_int(draws, "draws", maximum=MAX_COUNT)
-    rhat = _check("rhat", rhat, 1.0)
-    ess = _check("ess", ess, 0.0)
-    if max_seconds is not None:
-        max_seconds = _check("max_seconds", max_seconds, 0.0)
+    rhat = check_number(rhat, "rhat", minimum=1.0, allow_inf=True)
+    ess = check_number(ess, "ess", minimum=0.0, allow_inf=True)
+    max_seconds = check_number(max_seconds, "max_seconds", minimum=0.0, allow_inf=True, allow_none=True)
     default_draws = max_draws is None
-    if not default_draws and not math.isfinite(_check("max_draws", max_draws, int(draws))):
-        raise InputError(f"max_draws must be a finite number of draws per chain, got {max_draws!r}")
-    max_draws = RELATIVE_BUDGET * int(draws) if default_draws else int(_check("max_draws", max_draws, int(draws)))
+    max_draws = (RELATIVE_BUDGET * draws if default_draws
+                 else check_int(max_draws, "max_draws", minimum=draws, maximum=MAX_COUNT))
     t0 = clock()
     run = run_block(None, int(draws), 0)
     last_block_seconds, last_block_draws = clock() - t0, int(draws)
@@ -272,8 +263,6 @@ def sample_until_converged(potential, sampler="mala", *, scale: float | None = N
     """
     from .samplers import default_init, extend, sample
 
-    chains, draws = check_int(chains, "chains", maximum=MAX_COUNT), check_int(draws, "draws", maximum=MAX_COUNT)
-    warmup = check_int(warmup, "warmup", minimum=0, maximum=MAX_COUNT, allow_none=True)
     s = potential.nbeta if scale is None else scale
     if init is None:
         init = default_init(sampler)

@@ -113,6 +113,7 @@ class Trace:
     extensions: int = 0
     final_position: np.ndarray | None = field(default=None, repr=False)
     start: str = "center"
+    ladder_steps: int = 0  # steps per chain of init="anneal"'s stages (before the warm-up; in ``seconds``)
 
     @property
     def chains(self) -> int:
@@ -131,8 +132,9 @@ class Trace:
 
     @property
     def steps_per_second(self) -> float:
-        """Chain-steps per second over the whole run (warm-up included)."""
-        return self.chains * (self.draws + self.warmup) / self.seconds if self.seconds > 0 else float("inf")
+        """Chain-steps per second over the whole run (warm-up and an annealed start's stages included)."""
+        steps = self.draws + self.warmup + self.ladder_steps
+        return self.chains * steps / self.seconds if self.seconds > 0 else float("inf")
 
     def settings(self) -> dict:
         """Sampler settings, JSON-friendly."""
@@ -306,8 +308,11 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     if isinstance(seed, np.random.SeedSequence) and seed.spawn_key:
         recorded = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
     start = _start_name(init)
-    if start.startswith("anneal"):
-        init = _annealed_start(potential, sampler, chains, warmup, ss, rng)
+    t0 = time.perf_counter()  # the run's seconds include the annealing stages
+    ladder = 0
+    if isinstance(init, str) and init == "anneal":
+        init, ladder = _annealed_start(potential, sampler, chains, warmup, ss, rng)
+    ladder_seconds = time.perf_counter() - t0
     if _compiled(potential, sampler):
         from .jaxsampler import sample_compiled
 
@@ -318,9 +323,9 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
         run = sample_compiled(potential, sampler, chains=chains, draws=draws, warmup=warmup, seed=ss.spawn(1)[0],
                               thin=thin, progress=progress, initial_positions=w0)
         return Trace(run.loss, run.acceptance, run.divergences, run.step_size, int(warmup), run.warmup_loss,
-                     run.max_distance, run.positions, potential, sampler, recorded, run.seconds, thin, run.metric,
-                     rng_state=run.rng_state, final_position=run.final_position, start=start)
-    t0 = time.perf_counter()
+                     run.max_distance, run.positions, potential, sampler, recorded, run.seconds + ladder_seconds, thin,
+                     run.metric,
+                     rng_state=run.rng_state, final_position=run.final_position, start=start, ladder_steps=ladder)
     state = init_state(potential)(_initial_positions(potential, init, chains, rng))
 
     total = warmup + draws
@@ -394,7 +399,7 @@ def sample(potential: Potential, sampler="mala", *, chains: int = 200, draws: in
     return Trace(block.loss, block.acc_sum / draws, block.div, float(eps), int(warmup), warm_loss, block.maxdist,
                  block.keep, potential, sampler, recorded, time.perf_counter() - t0, thin, metric,
                  state=block.state, rng_state=rng.bit_generator.state, final_position=block.state.position.copy(),
-                 start=start)
+                 start=start, ladder_steps=ladder)
 
 
 ANNEAL_LADDER = (1 / 64, 1 / 16, 1 / 4, 1)   # fractions of nβ of init="anneal"'s stages
@@ -426,7 +431,7 @@ def _start_name(init) -> str:
 
 
 def _annealed_start(potential, sampler, chains, warmup, ss, rng):
-    """Start points from w* warmed through :data:`ANNEAL_LADDER` (see :func:`sample`'s Notes). Each
+    """``(start points, steps per chain)``: w* warmed through :data:`ANNEAL_LADDER` (see :func:`sample`'s Notes). Each
     stage adapts its own step size (``warmup // 5`` steps, at least 20) and runs ``warmup // 4``
     (at least 20) more; its seeds are children of ``ss`` apart from the main run's. A chain that
     accepted (almost) nothing in a stage is stuck where the step size shared by the chains is too
@@ -443,7 +448,7 @@ def _annealed_start(potential, sampler, chains, warmup, ss, rng):
         stuck = np.flatnonzero(~moving)
         if stuck.size and moving.any():       # (no chain moving: a degenerate run, which the estimate flags)
             w[stuck] = w[np.random.default_rng(child.spawn(1)[0]).choice(np.flatnonzero(moving), stuck.size)]
-    return w
+    return w, len(ANNEAL_LADDER) * (adapt + more)
 
 
 class _Block(NamedTuple):
