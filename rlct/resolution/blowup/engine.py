@@ -569,8 +569,9 @@ def _resolve(problem: Problem, seconds, max_charts, max_depth, timeout, theorems
 
 def _deepen(eng: Engine, root: Prob, val: Value, max_charts, timeout):
     """While charts are open only for the depth limit and the engine's deadline is not
-    reached, search again two levels deeper (exact values found so far are reused); keep
-    the better attempt: ``(engine, value)``."""
+    reached, search again two levels deeper; keep the better attempt: ``(engine, value)``.
+    (The deeper search shares ``known`` but does not read it: a certificate needs every
+    chart, and ``known`` holds values only, so each pass searches from the root.)"""
     while (not val.exact and not eng.out_of_budget and eng.max_depth < 12
            and any(c.method == "open" and c.detail.startswith("depth limit") for c in eng.leaves)):
         left = eng.deadline - time.perf_counter()

@@ -26,7 +26,7 @@ from fractions import Fraction
 from .... import real
 from ....polynomial import Polynomial, format_polynomial
 from ..certificate import Value, combine
-from ..problems import Prob, divide_monomial, monomial_content, monomial_lambda, variable
+from ..problems import Prob, divide_monomial, monomial_content, monomial_lambda
 
 
 class DominantRules:

@@ -144,19 +144,8 @@ class FibreRules:
         if len(ys) > len(self.GENERIC):
             return None
         beta = dict(zip(ys, self.GENERIC))
-        beta[i] = Fraction(0)
-        rows = []
-        for g in strict:
-            row = {x: Fraction(0) for x in X}
-            for e, c in g.terms.items():
-                x = next(j for j in X if e[j])
-                v = Fraction(c)
-                for j, b in beta.items():
-                    if e[j]:
-                        v *= b ** e[j]
-                row[x] += v
-            rows.append([row[x] for x in X])
-        if rank(rows) < len(strict):
+        p = [beta.get(j, Fraction(0)) for j in range(d)]   # u_i = 0, x = 0
+        if rank([[g.derivative(x)(*p) for x in X] for g in strict]) < len(strict):
             return None
         names = (prob.variables[i],) + tuple(f"c{k}" for k in range(len(strict)))
         terms = {}

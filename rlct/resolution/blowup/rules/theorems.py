@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ....known.certificate import AOYAGI_2010
 from ....known.formulas import tanh_network
 from ....linalg import rank
 from ..certificate import Value
 from ..problems import Prob
 
-AOYAGI_2010 = "Aoyagi 2010 (Comm. Statist. Theory Methods 39(15), 2667-2687)"
 
 
 def odd_vandermonde(gens, tau):
@@ -114,8 +114,6 @@ def aoyagi_value(H: int):
 
 class TheoremRules:
     """Rule 0 (mixed into the engine): a local problem whose ideal is one the literature resolved."""
-
-    theorems = False
 
     def theorem(self, prob: Prob):
         """The value of a local problem by a cited theorem (module docstring), or None."""
