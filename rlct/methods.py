@@ -30,6 +30,7 @@ from . import decomposition
 from .errors import InputError, Undecided
 from .newton.nondegeneracy import DEGENERATE, NEGATIVE, UNDECIDED, newton_decision
 from .problem import Problem
+from .problem import order_bound as problem_order_bound
 from .resolution.blowup import resolve as resolve_blowup
 from .resolution.toric import resolve as resolve_toric
 from .result import RLCT, MonomialCertificate, NewtonCertificate
@@ -217,18 +218,11 @@ def auto(problem: Problem, budget: Budget, theorems: bool = True) -> RLCT:
 
 
 def order_bound(problem: Problem) -> tuple:
-    """A lower bound that needs no resolution: ``(1/ord₀(K), why)``.
-
-    λ ≥ lct_C(K) ≥ 1/ord₀(K) on a full neighbourhood with a prior ``|u|^τ``, τ >= 0 (the
-    real threshold is at least the complex one, Saito 2007; the complex one is at least
-    1/multiplicity, Kollár 1997, §8). On a domain the integral runs over part of the
-    neighbourhood, so it converges wherever the full one does: λ_domain >= λ_full.
+    """:func:`rlct.problem.order_bound` of a prepared problem's K (on its domain).
 
     >>> from rlct.problem import prepare
     >>> order_bound(prepare("(w1 + w2)**2 + w2**4"))[0]
     Fraction(1, 2)
     """
-    order = min(sum(e) for e in problem.polynomial.exponents)
-    domain = " (the domain's λ is at least the full neighbourhood's)" if problem.has_boundary else ""
-    return Fraction(1, order), f"λ >= 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8){domain}"
+    return problem_order_bound(problem.polynomial, problem.has_boundary)
 

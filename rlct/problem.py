@@ -135,6 +135,22 @@ def prepare(K=None, *, ideal=None, at=None, prior=None, domain=None, variables=N
                    signs=loc.signs, at=loc.at, variables=loc.variables, coordinates=loc.coordinates, polyhedron=P)
 
 
+def order_bound(K: Polynomial, boundary: bool = False) -> tuple:
+    """A lower bound that needs no resolution: ``(1/ord₀(K), why)``.
+
+    λ ≥ lct_C(K) ≥ 1/ord₀(K) on a full neighbourhood with a prior ``|u|^τ``, τ >= 0 (the
+    real threshold is at least the complex one, Saito 2007; the complex one is at least
+    1/multiplicity, Kollár 1997, §8). On a domain (``boundary``) the integral runs over part of
+    the neighbourhood, so it converges wherever the full one does: λ_domain >= λ_full.
+
+    >>> order_bound(as_polynomial("(w1 + w2)**2 + w2**4"))[0]
+    Fraction(1, 2)
+    """
+    order = min(sum(e) for e in K.exponents)
+    domain = " (the domain's λ is at least the full neighbourhood's)" if boundary else ""
+    return Fraction(1, order), f"λ >= 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8){domain}"
+
+
 def _check_vertices(Kl: Polynomial, P: NewtonPolyhedron, signs, given) -> None:
     """K >= 0 near the origin needs every Newton vertex term to be non-negative there."""
     for v in P.vertices:

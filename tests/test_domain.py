@@ -16,7 +16,6 @@ import rlct
 from conftest import known_table
 from rlct import known
 from rlct.models.families import BinomialMixture, NaiveBayes
-from rlct.problem import prepare
 from test_catalogue import _lin_fibre_K
 
 METHODS = ("auto", "monomial", "newton", "toric", "blowup")
@@ -124,7 +123,9 @@ def test_tiny_budget_returns_bounds(method):
 def test_tiny_budget_toric_refinement(monkeypatch):
     # the smooth refinement of the normal fan stops (fan.py raises Undecided inside; forced here, as the
     # engine now finishes this fan within any budget): the result keeps
-    # 1/ord₀(K) = 1/12 <= λ <= 1/t, with t from the Newton polyhedron (both computed here independently)
+    # 1/ord₀(K) = 1/12 <= λ <= 1/t. t by hand: the ray t·(1,1,1) enters Γ through the facet
+    # <200, 140, 268>·x >= 3080 (through (14,2,0), (0,22,0), (2,0,10); every vertex on its side), so
+    # t = 3080/608 = 385/76 (the other positive facet <352, 52, 44>·x >= 1144 needs only 143/56)
     import rlct.methods
 
     def stopped(*a, **k):
@@ -133,8 +134,7 @@ def test_tiny_budget_toric_refinement(monkeypatch):
     monkeypatch.setattr(rlct.methods, "resolve_toric", stopped)
     r = rlct.rlct("w1**14*w2**2 + w2**22 + w3**26 + w1**2*w3**10", method="toric", budget=0.001)
     assert not r.exact and "smooth refinement stopped" in r.reason
-    K = "w1**14*w2**2 + w2**22 + w3**26 + w1**2*w3**10"
-    assert r.lower_bound == F(1, 12) and r.upper_bound == 1 / prepare(K).polyhedron.distance().t
+    assert r.lower_bound == F(1, 12) and r.upper_bound == F(76, 385)
 
 
 def test_symmetric_corner_decided():

@@ -30,7 +30,7 @@ from ... import real
 from ...newton.polyhedron import NewtonPolyhedron
 from ...errors import InputError
 from ...polynomial import Polynomial
-from ...problem import Problem, prepare
+from ...problem import Problem, order_bound, prepare
 from .certificate import EXACT, OPEN, BlowupChart, BlowupResolution, Value, combine
 from .problems import (OutOfTime, Prob, ideal_symmetries, orbits, sign_normal, subspace_centres, symmetries,
                        variable)
@@ -617,6 +617,6 @@ def _lower_bound(root: Prob, K: Polynomial, end, max_charts, max_depth, timeout,
                 best = (v.lam, v.m, f"λ(<{names}>) = {v.lam} (m = {v.m}) by blow-ups; a sub-ideal has K_J ≤ K, "
                                     f"so λ ≥ {v.lam}")
     if best is None and all(Fraction(t) >= 0 for t in root.tau):
-        order = min(sum(e) for e in K.exponents)
-        best = (Fraction(1, order), None, f"λ ≥ lct_C(K) ≥ 1/ord₀(K) = 1/{order} (Saito 2007; Kollár 1997, §8)")
+        lam, why = order_bound(K)
+        best = (lam, None, why)
     return best
