@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import re
 import sys
 import textwrap
 
@@ -266,7 +267,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit code 2) pointing to ``--help``."""
 
     def error(self, message):
-        if "required: K" in message or "required: TARGET" in message or "unrecognized arguments: -" in message:
+        # a K such as '-x**2' reads as an option; a misspelt option such as '--budgte' does not need the hint
+        words = message.split("unrecognized arguments: ", 1)[1].split() if "unrecognized arguments: " in message else []
+        minus_k = any(w.startswith("-") and not re.fullmatch(r"--?[A-Za-z][\w-]*", w) for w in words)
+        if "required: K" in message or "required: TARGET" in message or minus_k:
             message += "; a K that starts with '-' goes after '--', e.g. rlct compute -- '-x**2'"
         self.exit(2, _one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 

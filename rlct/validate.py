@@ -109,12 +109,12 @@ def check_number(value, name: str, *, minimum: float | None = None, positive: bo
     >>> check_number(float("inf"), "k", positive=True)
     Traceback (most recent call last):
     ...
-    rlct.errors.InputError: k must be positive and finite, got inf
+    rlct.errors.InputError: k must be a positive number, got inf
     """
     if value is None and allow_none:
         return None
     if positive:
-        what = "positive" if allow_inf else "positive and finite"
+        what = "positive" if allow_inf else "a positive number"
     else:
         what = "a number" if allow_inf else "a finite number"
         what += f" >= {minimum}" if minimum is not None else ""
@@ -140,15 +140,7 @@ def check_positive(value, name: str, *, allow_none: bool = False) -> float | Non
     ...
     rlct.errors.InputError: n must be a positive number, got 0
     """
-    if value is None and allow_none:
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise InputError(f"{name} must be a positive number, got {_short(value)}") from None
-    if not math.isfinite(x) or x <= 0 or isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name} must be a positive number, got {_short(value)}")
-    return x
+    return check_number(value, name, positive=True, allow_none=allow_none)
 
 
 def check_finite(values, name: str, *, ndim: int | None = None, fix: str = "remove or impute those samples"

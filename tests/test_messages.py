@@ -56,6 +56,7 @@ def test_print_of_a_blowup_result_is_one_line_and_the_certificate_is_separate():
 
 def test_a_result_that_is_not_exact_prints_its_bounds_and_reason_on_one_line():
     r = rlct.rlct("(w1 + w2)**2 + w2**4", method="newton")
+    # by hand: 1/ord₀(K) = 1/2 (K has order 2) and 1/t = 1 (vertices (2, 0), (0, 2)); Lin's λ = 3/4 lies between
     assert "\n" not in str(r)
     assert str(r).startswith("1/2 <= λ <= 1 (not exact, newton): degenerate Newton face")
 
