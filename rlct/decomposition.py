@@ -119,11 +119,6 @@ def _heading(rule: str, k: int) -> str:
     return f"{rule} of {k} parts in disjoint variables"
 
 
-def _bounds(r: RLCT) -> str:
-    lo = f"{r.lower_bound} <= " if r.lower_bound is not None else ""
-    return f"{lo}λ <= {r.upper_bound}" if r.upper_bound is not None else f"{lo}λ (no upper bound)"
-
-
 def _one(variables) -> Polynomial:
     return Polynomial({(0,) * len(variables): 1}, variables)
 
@@ -525,8 +520,7 @@ class DecompositionCertificate:
         if self.unit is not None and self.unit != _one(self.unit.variables):
             lines.append(f"  times the unit u = {self.unit} (u(0) > 0)")
         for i, (p, r) in enumerate(zip(self.parts, self.results)):
-            val = (f"λ = {r.lambda_}, m = {r.multiplicity} (exact, {r.method})" if r.exact
-                   else f"{_bounds(r)} (not exact, {r.method}: {r.reason})")
+            val = str(r)  # "λ = …, m = … (exact, method)" or "bounds (not exact, method): reason"
             lines.append(f"  part {i + 1} in ({', '.join(p.polynomial.variables)}): {_describe(p, i + 1)}: {val}")
         arith = self._arithmetic()
         if arith:

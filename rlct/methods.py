@@ -35,7 +35,7 @@ from .resolution.blowup import resolve as resolve_blowup
 from .resolution.toric import resolve as resolve_toric
 from .result import RLCT, MonomialCertificate, NewtonCertificate
 
-__all__ = ["Budget", "monomial", "newton", "toric", "blowup", "auto", "order_bound"]
+__all__ = ["Budget", "monomial", "newton", "toric", "blowup", "auto", "order_bound", "newton_bound"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,12 +59,12 @@ def monomial(problem: Problem, budget: Budget) -> RLCT:
     P, Kl, tau = problem.polyhedron, problem.polynomial, problem.tau
     common = dict(polynomial=Kl, point=problem.at, tau=tau)
     if len(P.vertices) != 1:
-        D = P.distance(tau)
         lower, why = order_bound(problem)
+        ub, ubm, newton_why = newton_bound(problem)
         return RLCT(lambda_=None, multiplicity=None, exact=False, method="monomial",
                     reason=f"K is not a monomial times a unit (its Newton polyhedron has {len(P.vertices)} vertices); "
-                           f"bounds: {why}, and λ <= 1/t = {1 / D.t} from the Newton polyhedron",
-                    upper_bound=1 / D.t, upper_bound_multiplicity=D.codimension, lower_bound=lower,
+                           f"bounds: {why}, and {newton_why}",
+                    upper_bound=ub, upper_bound_multiplicity=ubm, lower_bound=lower,
                     seconds=budget.elapsed(), **common)
     a = P.vertices[0]
     ratios = [((tau[j] + 1) / Fraction(a[j]), j) for j in range(len(a)) if a[j]]
@@ -123,11 +123,10 @@ def toric(problem: Problem, budget: Budget) -> RLCT:
     try:
         R = resolve_toric(problem, seconds=max(0.05, budget.left()), timeout=budget.timeout)
     except Undecided as e:  # the smooth refinement of the normal fan ran out of budget
-        D = problem.polyhedron.distance(problem.tau)
         lower, why = order_bound(problem)
-        return RLCT(lambda_=None, multiplicity=None, exact=False, method="toric", upper_bound=1 / D.t,
-                    upper_bound_multiplicity=D.codimension, lower_bound=lower,
-                    reason=f"{e}; λ <= 1/t = {1 / D.t} from the Newton polyhedron, {why}",
+        ub, ubm, newton_why = newton_bound(problem)
+        return RLCT(lambda_=None, multiplicity=None, exact=False, method="toric", upper_bound=ub,
+                    upper_bound_multiplicity=ubm, lower_bound=lower, reason=f"{e}; {newton_why}, {why}",
                     polynomial=problem.polynomial, point=problem.at, tau=problem.tau, seconds=budget.elapsed())
     lam, m = R.lambda_, R.multiplicity
     common = dict(certificate=R, polynomial=R.polynomial, point=None, tau=R.tau)
@@ -164,8 +163,8 @@ def blowup(problem: Problem, budget: Budget, theorems: bool = True) -> RLCT:
                     seconds=budget.elapsed(), **common)
     ub, ubm, reason = R.upper_bound, R.upper_bound_multiplicity, R.reason
     if ub is None:  # no chart bounded λ: the Newton polyhedron's 1/t still does
-        D = problem.polyhedron.distance(problem.tau)
-        ub, ubm, reason = 1 / D.t, D.codimension, f"{reason}; λ <= 1/t = {1 / D.t} from the Newton polyhedron"
+        ub, ubm, newton_why = newton_bound(problem)
+        reason = f"{reason}; {newton_why}"
     lower = R.lower_bound
     if lower is None:
         lower, why = order_bound(problem)
@@ -215,6 +214,18 @@ def auto(problem: Problem, budget: Budget, theorems: bool = True) -> RLCT:
                 upper_bound_multiplicity=nt.upper_bound_multiplicity, reason=reason, certificate=nt.certificate,
                 polynomial=nt.polynomial, seconds=budget.elapsed(), point=problem.at, tau=problem.tau,
                 lower_bound=lower)
+
+
+def newton_bound(problem: Problem) -> tuple:
+    """The upper bound every K has: ``(1/t, codimension, why)`` from the τ-distance t of its Newton
+    polyhedron (Lin 2011, Thm 4.18: λ <= 1/t, equality when non-degenerate).
+
+    >>> from rlct.problem import prepare
+    >>> newton_bound(prepare("(w1 + w2)**2 + w2**4"))[:2]
+    (Fraction(1, 1), 1)
+    """
+    D = problem.polyhedron.distance(problem.tau)
+    return 1 / D.t, D.codimension, f"λ <= 1/t = {1 / D.t} from the Newton polyhedron"
 
 
 def order_bound(problem: Problem) -> tuple:

@@ -199,15 +199,11 @@ def union(pieces, results) -> "RLCT":
     first = results[0]
     common = dict(method=method, certificate=certificate, polynomial=None, point=first.point,
                   seconds=sum(r.seconds for r in results))
+    # the RLCT order (λ or the upper bound, then −m): its least element is the union's (bound)
+    ub, ubm = min((r._key() for r in results if r._key()[0] is not None), default=(None, None))
+    ubm = None if ubm is None else -ubm
     if all(r.exact for r in results):
-        lam = min(r.lambda_ for r in results)
-        m = max(r.multiplicity for r in results if r.lambda_ == lam)
-        return RLCT(lambda_=lam, multiplicity=m, exact=True, upper_bound=lam, upper_bound_multiplicity=m, **common)
-    ups = [(r.lambda_, r.multiplicity) if r.exact else (r.upper_bound, r.upper_bound_multiplicity or 1)
-           for r in results]
-    ups = [u for u in ups if u[0] is not None]
-    ub = min(u for u, _ in ups) if ups else None
-    ubm = max(m for u, m in ups if u == ub) if ups else None
+        return RLCT(lambda_=ub, multiplicity=ubm, exact=True, upper_bound=ub, upper_bound_multiplicity=ubm, **common)
     lows = [r.lower_bound for r in results]
     lb = min(lows) if all(x is not None for x in lows) else None
     open_ = [k for k, r in enumerate(results, start=1) if not r.exact]
