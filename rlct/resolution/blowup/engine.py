@@ -414,21 +414,7 @@ class Engine(TheoremRules, NormaliseRules, DominantRules, NewtonRule, FibreRules
         perms = ideal_symmetries(prob.gens, prob.tau,
                                  lambda perm: any(act(perm, p) != p and act(perm, p) in where for p in points),
                                  stop=self.past)
-        out = {}
-        for r in points:
-            if r in out:
-                continue
-            out[r] = (r, tuple(range(prob.d)))
-            todo = [r]
-            while todo:
-                p = todo.pop()
-                pi = out[p][1]
-                for g in perms:
-                    q = act(g, p)
-                    if q in where and q not in out:
-                        out[q] = (r, tuple(g[x] for x in pi))
-                        todo.append(q)
-        return out
+        return orbits(points, perms, act, prob.d)
 
     def zeros_on_fibre(self, prob: Prob, system):
         """The common real zeros of ``system`` on the divisor ``{u_i = 0}``: a finite

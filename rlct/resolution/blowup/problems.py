@@ -212,28 +212,36 @@ def symmetries(gens, tau, stop=None) -> list:
     return found
 
 
-def orbits(points, perms) -> dict:
-    """``points`` (variable indices) under the group that ``perms`` generate, restricted to
-    the permutations that map ``points`` onto itself: ``{point: (representative, perm)}``
-    with ``perm`` (a product of the generators) mapping the representative (the first point
-    of its orbit in ``points``' order) to the point."""
+def orbits(points, perms, act=None, d=None) -> dict:
+    """``points`` under the group that the permutations ``perms`` generate, acting by ``act(perm,
+    point)`` (default: on variable indices, ``perm[point]``, keeping only the permutations that map
+    ``points`` onto itself); a point's orbit is followed only through ``points``.
+    ``{point: (representative, perm)}`` with ``perm`` (a product of the generators, of length ``d``)
+    mapping the representative (the first point of its orbit in ``points``' order) to the point."""
     pts = list(points)
-    gens = [g for g in perms if {g[p] for p in pts} == set(pts)]
+    where = set(pts)
+    if act is None:
+        perms = [g for g in perms if {g[p] for p in pts} == where]
+        act = _on_index
     out = {}
     for r in pts:
         if r in out:
             continue
-        out[r] = (r, tuple(range(len(perms[0]))) if perms else None)
+        out[r] = (r, tuple(range(d if d is not None else len(perms[0]))) if perms or d is not None else None)
         todo = [r]
         while todo:
             p = todo.pop()
             pi = out[p][1]
-            for g in gens:
-                q = g[p]
-                if q not in out:
+            for g in perms:
+                q = act(g, p)
+                if q in where and q not in out:
                     out[q] = (r, tuple(g[x] for x in pi))
                     todo.append(q)
     return out
+
+
+def _on_index(perm, j):
+    return perm[j]
 
 
 def _linear_part(f, v: int, d: int):
