@@ -104,7 +104,7 @@ def test_plot(report, tmp_path):
     (dict(estimators=["bogus"]), "estimators must be among"),
     (dict(data="sample"), "needs a model"),
     (dict(chains=0), "chains must be a positive integer"),
-    (dict(k=0), "k .* must be positive"),
+    (dict(k=0), "k .* must be a positive number"),
     (dict(seed="a"), "seed must be"),
 ])
 def test_bad_input(kw, match):
